@@ -1,0 +1,102 @@
+"""Connections shared by many clients, and the per-account limiters that go with them.
+
+A service that talks to a thousand InvoiceXpress accounts wants one connection
+pool, not a thousand. The pool owns the aiohttp session and connector (created
+lazily, inside the running loop, as aiohttp requires) and one limiter per
+account, so two clients of the same account share its rate limit and its 429
+pauses. A client never closes a pool it was given.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+import aiohttp
+
+from .ratelimit import AccountLimiter, Clock, RateLimit, Sleep
+
+
+class SessionPool:
+    """An aiohttp session + connector that many clients (of many accounts) can share."""
+
+    def __init__(self, limit: int = 100, *, limit_per_host: int = 0,
+                 keepalive_timeout: float = 15.0) -> None:
+        for name, value in (("limit", limit), ("limit_per_host", limit_per_host)):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+            if value < 0:
+                raise ValueError(f"{name} must be >= 0, got {value!r}")
+        self.limit = limit
+        self._limit_per_host = limit_per_host
+        self._keepalive_timeout = keepalive_timeout
+        self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._limiters: dict[str, AccountLimiter] = {}
+        self._closed = False
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else ("open" if self._session else "idle")
+        return f"SessionPool(limit={self.limit}, {state}, accounts={len(self._limiters)})"
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def session(self) -> aiohttp.ClientSession:
+        """The shared session, created on first use inside the running loop."""
+        if self._closed:
+            raise RuntimeError("this SessionPool is closed")
+        loop = asyncio.get_running_loop()
+        if self._session is None:
+            connector = aiohttp.TCPConnector(limit=self.limit,
+                                             limit_per_host=self._limit_per_host,
+                                             keepalive_timeout=self._keepalive_timeout,
+                                             ttl_dns_cache=300)
+            self._session = aiohttp.ClientSession(connector=connector, raise_for_status=False,
+                                                  auto_decompress=True)
+            self._loop = loop
+        elif self._loop is not loop:
+            raise RuntimeError("a SessionPool belongs to the event loop that first used it;"
+                               " create one pool per event loop")
+        return self._session
+
+    def limiter(self, account: str, limit: RateLimit | None, *,
+                clock: Clock = time.monotonic,
+                sleep: Sleep | None = None) -> AccountLimiter:
+        """The limiter of ``account``; the first client of an account sets its limit."""
+        found = self._limiters.get(account)
+        if found is None:
+            found = AccountLimiter(limit, clock=clock, sleep=sleep or asyncio.sleep)
+            self._limiters[account] = found
+        return found
+
+    def open_connections(self) -> int:
+        """Sockets the pool holds right now (in use and idle), for monitoring."""
+        if self._session is None or self._session.closed:
+            return 0
+        connector = self._session.connector
+        if connector is None:
+            return 0
+        acquired = len(getattr(connector, "_acquired", ()))
+        idle = sum(len(v) for v in getattr(connector, "_conns", {}).values())
+        return acquired + idle
+
+    async def aclose(self) -> None:
+        """Close the session and every connection. Safe to call twice."""
+        self._closed = True
+        session, self._session = self._session, None
+        if session is not None and not session.closed:
+            await session.close()
+            # let the transports finish closing (aiohttp graceful-shutdown note)
+            await asyncio.sleep(0)
+
+    async def __aenter__(self) -> SessionPool:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+
+PoolFactory = Callable[[], SessionPool]

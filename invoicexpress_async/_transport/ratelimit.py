@@ -1,0 +1,120 @@
+"""A per-account request limiter that also obeys the server's 429s.
+
+InvoiceXpress allows 780 requests per minute per account. The limiter is a
+token bucket whose tokens each come back ``per`` seconds after they were spent,
+so no window of ``per`` seconds ever holds more than ``requests`` requests —
+the same promise the server makes, which is why a client configured to the
+real limit never meets a 429.
+
+When the server limits harder than configured (a smaller plan, another process
+using the same account), a 429 does two things for every coroutine of the
+account: it pauses them all until the ``Retry-After`` (or the backoff) has
+passed, and it lowers the bucket to what the server really accepted in the
+last window. The bucket then grows back by 5% of the configured rate per
+window while no further 429 arrives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+import attrs
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], Awaitable[None]]
+
+_RECOVERY_PER_WINDOW = 0.05
+_DECREASE_FACTOR = 0.95
+
+
+def _positive(_inst: object, attr: attrs.Attribute[float], value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{attr.name} must be a number, got {type(value).__name__}")
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{attr.name} must be > 0, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class RateLimit:
+    """At most ``requests`` requests in any ``per`` seconds, per account."""
+
+    requests: int = attrs.field(default=780, validator=_positive)
+    per: float = attrs.field(default=60.0, validator=_positive)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.requests, int):
+            raise TypeError(f"requests must be an int, got {type(self.requests).__name__}")
+
+
+class AccountLimiter:
+    """The limiter shared by every client and coroutine of one account."""
+
+    def __init__(self, limit: RateLimit | None, *, clock: Clock, sleep: Sleep) -> None:
+        self.limit = limit
+        self._clock = clock
+        self._sleep = sleep
+        self._stamps: deque[float] = deque()
+        self._paused_until = -math.inf
+        self._ceiling = float(limit.requests) if limit else math.inf
+        self._decreased_at = -math.inf
+        self._lock = asyncio.Lock()
+        self.rate_limited = 0  # 429s seen for this account
+
+    @property
+    def capacity(self) -> float:
+        """Requests currently allowed per window (lower than configured after a 429)."""
+        if self.limit is None:
+            return math.inf
+        configured = float(self.limit.requests)
+        if self._ceiling >= configured:
+            return configured
+        windows = (self._clock() - self._decreased_at) / self.limit.per
+        grown = self._ceiling + windows * _RECOVERY_PER_WINDOW * configured
+        return min(configured, grown)
+
+    async def acquire(self) -> None:
+        """Wait until one more request may be sent for this account, then take the slot."""
+        async with self._lock:  # FIFO: only the head waiter sleeps, the others queue
+            while True:
+                wait = self._wait_time()
+                if wait <= 0:
+                    if self.limit is not None:
+                        self._stamps.append(self._clock())
+                    return
+                await self._sleep(wait)
+
+    def _wait_time(self) -> float:
+        now = self._clock()
+        if now < self._paused_until:
+            return self._paused_until - now
+        if self.limit is None:
+            return 0.0
+        self._expire(now)
+        allowed = max(1, int(self.capacity))
+        excess = len(self._stamps) - allowed
+        if excess < 0:
+            return 0.0
+        return max(self._stamps[excess] + self.limit.per - now, 1e-6)
+
+    def _expire(self, now: float) -> None:
+        assert self.limit is not None
+        horizon = now - self.limit.per
+        stamps = self._stamps
+        while stamps and stamps[0] <= horizon:
+            stamps.popleft()
+
+    def penalize(self, delay: float) -> None:
+        """A 429 arrived: pause the whole account for ``delay`` s and shrink the bucket."""
+        now = self._clock()
+        self.rate_limited += 1
+        self._paused_until = max(self._paused_until, now + delay)
+        if self.limit is None:
+            return
+        self._expire(now)
+        # the rejected request is in the window too: what the server took is one less
+        accepted = max(1, len(self._stamps) - 1)
+        self._ceiling = max(1.0, min(self.capacity, accepted) * _DECREASE_FACTOR)
+        self._decreased_at = now

@@ -1,0 +1,112 @@
+"""Which failures are retried, and how long to wait: pure decisions, no I/O.
+
+The rule that shapes everything here: a retry must never duplicate a document
+or a client. A POST is retried only when the server cannot have processed it
+(a 429, or a connection that failed before the request was sent). Timeouts,
+resets and 5xx after a POST was sent are reported as "outcome unknown".
+"""
+
+from __future__ import annotations
+
+import email.utils
+import enum
+import math
+import random
+import time
+from collections.abc import Mapping
+
+import attrs
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+
+
+class Failure(enum.Enum):
+    """What went wrong with one attempt, in terms that matter for retrying."""
+
+    NOT_SENT = "not sent"  # connection refused / DNS / connect timeout: server saw nothing
+    TIMEOUT = "timeout"  # sent, no answer in time
+    BROKEN = "broken"  # sent, connection reset or body truncated
+    STATUS = "status"  # a complete HTTP error answer
+    FATAL = "fatal"  # will not get better by trying again (TLS verification failed)
+
+
+def _non_negative(name: str) -> object:
+    def check(_inst: object, _attr: object, value: float) -> None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+
+    return check
+
+
+def _positive_int(_inst: object, attr: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{attr.name} must be an int, got {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{attr.name} must be >= 1, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class RetryPolicy:
+    """How often and how patiently failed requests are retried.
+
+    ``max_attempts`` counts the first try (3 means up to two retries; 1 turns
+    retries off). Waits use full jitter, ``uniform(0, min(backoff_max,
+    backoff_base * 2**n))``, so many coroutines backing off at once spread out
+    instead of returning together. A server ``Retry-After`` is obeyed when it is
+    at most ``max_retry_after`` seconds; a longer one raises at once.
+    """
+
+    max_attempts: int = attrs.field(default=3, validator=_positive_int)
+    backoff_base: float = attrs.field(default=0.5, validator=_non_negative("backoff_base"))
+    backoff_max: float = attrs.field(default=8.0, validator=_non_negative("backoff_max"))
+    max_retry_after: float = attrs.field(default=60.0,
+                                         validator=_non_negative("max_retry_after"))
+
+    def backoff(self, retry_number: int, rng: random.Random | None = None) -> float:
+        """Full-jitter wait before retry number ``retry_number`` (0 for the first retry)."""
+        cap = min(self.backoff_max, self.backoff_base * (2.0 ** min(retry_number, 60)))
+        return (rng or random).uniform(0.0, cap)
+
+    def should_retry(self, method: str, failure: Failure, status: int | None = None) -> bool:
+        """Whether this kind of failure may be retried for ``method`` at all."""
+        if failure is Failure.NOT_SENT:
+            return True
+        if failure is Failure.FATAL:
+            return False
+        if failure is Failure.STATUS:
+            if status == 429:
+                return True  # rejected, not processed: safe for every method
+            return status is not None and status >= 500 and method in IDEMPOTENT_METHODS
+        return method in IDEMPOTENT_METHODS
+
+    @staticmethod
+    def outcome_unknown(method: str, failure: Failure, status: int | None = None) -> bool:
+        """True when a non-idempotent request may have been processed without us knowing."""
+        if method in IDEMPOTENT_METHODS or failure in (Failure.NOT_SENT, Failure.FATAL):
+            return False
+        if failure is Failure.STATUS:
+            return status is not None and status >= 500
+        return True
+
+
+def parse_retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
+    """Seconds to wait from ``Retry-After`` (delta-seconds or HTTP-date), or None."""
+    value = headers.get("Retry-After")
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when is None:
+            return None
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    if not math.isfinite(seconds):
+        return None
+    return max(0.0, seconds)

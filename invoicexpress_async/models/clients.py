@@ -1,0 +1,104 @@
+"""Clients: the model the API returns and the one users send to create a client."""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_LANGUAGES = ("en", "pt", "es")
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class PreferredContact:
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Client:
+    """A client as the API returns it (every field arrives as a string; ids become ints)."""
+
+    id: int | None = None
+    name: str | None = None
+    code: str | None = None
+    email: str | None = None
+    language: str | None = None
+    address: str | None = None
+    city: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+    fiscal_id: str | None = None
+    website: str | None = None
+    phone: str | None = None
+    fax: str | None = None
+    preferred_contact: PreferredContact | None = None
+    observations: str | None = None
+    send_options: int | None = None
+    payment_days: int | None = None
+    tax_exemption_code: str | None = None
+    open_account_link: str | None = None
+
+
+def _required_text(inst: object, attr: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"{attr.name} must be a str, got {type(value).__name__}")
+    if not value.strip():
+        raise ValueError(f"{attr.name} must not be empty")
+
+
+def _optional_text(inst: object, attr: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{attr.name} must be a str or None, got {type(value).__name__}")
+
+
+def _email(inst: object, attr: attrs.Attribute[str | None], value: str | None) -> None:
+    _optional_text(inst, attr, value)
+    if value is not None and not _EMAIL.match(value):
+        raise ValueError(f"{attr.name} must be a valid email address, got {value!r}")
+
+
+def _language(inst: object, attr: attrs.Attribute[str | None], value: str | None) -> None:
+    _optional_text(inst, attr, value)
+    if value is not None and value not in _LANGUAGES:
+        raise ValueError(f"{attr.name} must be one of {', '.join(_LANGUAGES)}, got {value!r}")
+
+
+def _send_options(inst: object, attr: attrs.Attribute[int | None], value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{attr.name} must be an int (1, 2 or 3), got {type(value).__name__}")
+    if value not in (1, 2, 3):
+        raise ValueError(f"{attr.name} must be 1, 2 or 3, got {value!r}")
+
+
+def _contact(inst: object, attr: attrs.Attribute[PreferredContact | None], value: object) -> None:
+    if value is not None and not isinstance(value, PreferredContact):
+        raise TypeError(f"{attr.name} must be a PreferredContact, got {type(value).__name__}")
+    if isinstance(value, PreferredContact) and value.email is not None \
+            and not _EMAIL.match(value.email):
+        raise ValueError(f"{attr.name}.email must be a valid email address, got {value.email!r}")
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class ClientCreate:
+    """What ``clients.create`` sends. Checked when built, so bad input never leaves."""
+
+    name: str = attrs.field(validator=_required_text)
+    code: str = attrs.field(validator=_required_text)
+    email: str | None = attrs.field(default=None, validator=_email)
+    language: str | None = attrs.field(default=None, validator=_language)
+    address: str | None = attrs.field(default=None, validator=_optional_text)
+    city: str | None = attrs.field(default=None, validator=_optional_text)
+    postal_code: str | None = attrs.field(default=None, validator=_optional_text)
+    country: str | None = attrs.field(default=None, validator=_optional_text)
+    fiscal_id: str | None = attrs.field(default=None, validator=_optional_text)
+    website: str | None = attrs.field(default=None, validator=_optional_text)
+    phone: str | None = attrs.field(default=None, validator=_optional_text)
+    fax: str | None = attrs.field(default=None, validator=_optional_text)
+    preferred_contact: PreferredContact | None = attrs.field(default=None, validator=_contact)
+    observations: str | None = attrs.field(default=None, validator=_optional_text)
+    send_options: int | None = attrs.field(default=None, validator=_send_options)

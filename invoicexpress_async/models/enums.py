@@ -1,0 +1,49 @@
+"""The API's closed vocabularies, as str enums (plain strings are accepted too)."""
+
+from __future__ import annotations
+
+import enum
+
+
+class DocumentType(str, enum.Enum):
+    """Values of ``type`` on invoice-family documents and of the ``type[]`` filter."""
+
+    INVOICE = "Invoice"
+    INVOICE_RECEIPT = "InvoiceReceipt"
+    SIMPLIFIED_INVOICE = "SimplifiedInvoice"
+    CREDIT_NOTE = "CreditNote"
+    DEBIT_NOTE = "DebitNote"
+    RECEIPT = "Receipt"
+    CASH_INVOICE = "CashInvoice"
+    VAT_MOSS_INVOICE = "VatMossInvoice"
+    VAT_MOSS_CREDIT_NOTE = "VatMossCreditNote"
+    VAT_MOSS_RECEIPT = "VatMossReceipt"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class DocumentStatus(str, enum.Enum):
+    """Document states. Note the API's own split: list filters say ``sent`` for what
+    responses (and the client-invoices filter) call ``final``."""
+
+    DRAFT = "draft"
+    SENT = "sent"
+    FINAL = "final"
+    SETTLED = "settled"
+    CANCELED = "canceled"
+    SECOND_COPY = "second_copy"
+    DELETED = "deleted"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class ArchivedFilter(str, enum.Enum):
+    """Values of the client-invoices ``archived`` filter."""
+
+    ARCHIVED = "archived"
+    NON_ARCHIVED = "non_archived"
+
+    def __str__(self) -> str:
+        return self.value

@@ -1,0 +1,82 @@
+"""Sequences (series): the numbering of every document kind."""
+
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Sequence:
+    """A series. ``current_<kind>_number`` is the last number used for that kind of document."""
+
+    id: int | None = None
+    serie: str | None = None
+    default_sequence: bool | None = None
+    current_invoice_number: int | None = None
+    current_invoice_sequence_id: int | None = None
+    current_invoice_validation_code: str | None = None
+    current_invoice_receipt_number: int | None = None
+    current_invoice_receipt_sequence_id: int | None = None
+    current_invoice_receipt_validation_code: str | None = None
+    current_simplified_invoice_number: int | None = None
+    current_simplified_invoice_sequence_id: int | None = None
+    current_simplified_invoice_validation_code: str | None = None
+    current_credit_note_number: int | None = None
+    current_credit_note_sequence_id: int | None = None
+    current_credit_note_validation_code: str | None = None
+    current_debit_note_number: int | None = None
+    current_debit_note_sequence_id: int | None = None
+    current_debit_note_validation_code: str | None = None
+    current_receipt_number: int | None = None
+    current_receipt_sequence_id: int | None = None
+    current_receipt_validation_code: str | None = None
+    current_shipping_number: int | None = None
+    current_shipping_sequence_id: int | None = None
+    current_shipping_validation_code: str | None = None
+    current_transport_number: int | None = None
+    current_transport_sequence_id: int | None = None
+    current_transport_validation_code: str | None = None
+    current_devolution_number: int | None = None
+    current_devolution_sequence_id: int | None = None
+    current_devolution_validation_code: str | None = None
+    current_proforma_number: int | None = None
+    current_proforma_sequence_id: int | None = None
+    current_proforma_validation_code: str | None = None
+    current_quote_number: int | None = None
+    current_quote_sequence_id: int | None = None
+    current_quote_validation_code: str | None = None
+    current_fees_note_number: int | None = None
+    current_fees_note_sequence_id: int | None = None
+    current_fees_note_validation_code: str | None = None
+    current_purchase_order_number: int | None = None
+    current_purchase_order_sequence_id: int | None = None
+    current_purchase_order_validation_code: str | None = None
+    current_vat_moss_invoice_number: int | None = None
+    current_vat_moss_invoice_sequence_id: int | None = None
+    current_vat_moss_invoice_validation_code: str | None = None
+    current_vat_moss_credit_note_number: int | None = None
+    current_vat_moss_credit_note_sequence_id: int | None = None
+    current_vat_moss_credit_note_validation_code: str | None = None
+    current_vat_moss_receipt_number: int | None = None
+    current_vat_moss_receipt_sequence_id: int | None = None
+    current_vat_moss_receipt_validation_code: str | None = None
+
+
+DOCUMENT_KINDS = (
+    'invoice',
+    'invoice_receipt',
+    'simplified_invoice',
+    'credit_note',
+    'debit_note',
+    'receipt',
+    'shipping',
+    'transport',
+    'devolution',
+    'proforma',
+    'quote',
+    'fees_note',
+    'purchase_order',
+    'vat_moss_invoice',
+    'vat_moss_credit_note',
+    'vat_moss_receipt',
+)
