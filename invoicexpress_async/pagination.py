@@ -1,0 +1,168 @@
+"""Stream every item of a paginated list, with ordered page prefetch.
+
+Page 1 is fetched alone: it tells ``total_pages``. From then on up to
+``prefetch`` pages are in flight at once, and pages are still handed out in
+page order, whatever order they complete in. The stream stops at
+``total_pages`` (trusting the smallest value seen) or at the first short or
+empty page, and cancels whatever it fetched beyond that. A consumer that stops
+early (``break``, an exception, cancellation) leaves no task behind: the
+iterators are async generators whose ``finally`` cancels and awaits the window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from .errors import InvoiceXpressError
+from .models.pagination import Pagination
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Page(Generic[T]):
+    """One page of a list: its items, and the API's ``pagination`` (None when absent)."""
+
+    number: int
+    items: list[T]
+    pagination: Pagination | None
+
+
+RawPage = tuple[list[Any], Pagination | None]
+FetchRaw = Callable[[int], Awaitable[RawPage]]
+
+
+class AsyncPaginator(Generic[T]):
+    """Every item of every page, in page order: ``async for item in paginator``.
+
+    ``pages()`` gives :class:`Page` objects instead. Iterating again starts a new
+    stream from the starting page. Nothing is sent until iteration starts.
+    """
+
+    def __init__(self, fetch: FetchRaw, parse: Callable[[Any], T], *, start_page: int,
+                 per_page: int | None, prefetch: int) -> None:
+        self._fetch = fetch
+        self._parse = parse
+        self.start_page = start_page
+        self.per_page = per_page
+        self.prefetch = prefetch
+
+    def __repr__(self) -> str:
+        return (f"AsyncPaginator(start_page={self.start_page}, per_page={self.per_page},"
+                f" prefetch={self.prefetch})")
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self._items()
+
+    def pages(self) -> AsyncIterator[Page[T]]:
+        """Page by page, each with its :class:`~invoicexpress_async.Pagination`."""
+        return self._pages()
+
+    def raw(self) -> AsyncPaginator[dict[str, Any]]:
+        """The same stream with items as the API sent them (dicts), skipping model building."""
+        return AsyncPaginator(self._fetch, _as_dict, start_page=self.start_page,
+                              per_page=self.per_page, prefetch=self.prefetch)
+
+    async def _items(self) -> AsyncIterator[T]:
+        stream = _PageStream(self)
+        try:
+            while (page := await stream.next_page()) is not None:
+                for item in page.items:
+                    yield item
+        finally:
+            await stream.aclose()
+
+    async def _pages(self) -> AsyncIterator[Page[T]]:
+        stream = _PageStream(self)
+        try:
+            while (page := await stream.next_page()) is not None:
+                yield page
+        finally:
+            await stream.aclose()
+
+
+def _as_dict(item: Any) -> dict[str, Any]:
+    return item  # type: ignore[no-any-return]
+
+
+class _PageStream(Generic[T]):
+    """The window of in-flight page fetches behind one iteration."""
+
+    def __init__(self, paginator: AsyncPaginator[T]) -> None:
+        self._paginator = paginator
+        self._next = paginator.start_page
+        self._window: deque[tuple[int, asyncio.Task[Page[T]]]] = deque()
+        self._last_page: int | None = None  # known once a page reported total_pages
+        self._page_size = paginator.per_page
+        self._done = False
+
+    async def _fetch(self, number: int) -> Page[T]:
+        items, pagination = await self._paginator._fetch(number)
+        parse = self._paginator._parse
+        return Page(number=number, items=[parse(item) for item in items],
+                    pagination=pagination)
+
+    def _fill(self) -> None:
+        # before total_pages is known, one page at a time: prefetching blind could overshoot
+        depth = self._paginator.prefetch if self._last_page is not None else 1
+        while len(self._window) < depth and (self._last_page is None
+                                             or self._next <= self._last_page):
+            number = self._next
+            self._next += 1
+            self._window.append((number, asyncio.ensure_future(self._fetch(number))))
+
+    async def next_page(self) -> Page[T] | None:
+        if self._done:
+            return None
+        if not self._window:
+            self._fill()
+            if not self._window:
+                self._done = True
+                return None
+        number, task = self._window[0]
+        try:
+            page = await task
+        except InvoiceXpressError as error:
+            error.page = number
+            await self.aclose()
+            raise
+        except BaseException:
+            await self.aclose()
+            raise
+        self._window.popleft()
+        if self._is_last(page):
+            await self.aclose()
+        else:
+            self._fill()
+        return page
+
+    def _is_last(self, page: Page[T]) -> bool:
+        pagination = page.pagination
+        if pagination is not None:
+            if pagination.total_pages is not None:
+                total = pagination.total_pages
+                if self._last_page is None or total < self._last_page:
+                    self._last_page = total
+            if self._page_size is None and pagination.per_page:
+                self._page_size = pagination.per_page
+        if self._page_size is None:
+            self._page_size = len(page.items)
+        if self._last_page is not None and page.number >= self._last_page:
+            return True
+        return not page.items or len(page.items) < self._page_size
+
+    async def aclose(self) -> None:
+        """Cancel every fetch still in flight and wait for them to finish."""
+        self._done = True
+        tasks = [task for _, task in self._window]
+        self._window.clear()
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)

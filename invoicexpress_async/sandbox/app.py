@@ -1,0 +1,420 @@
+"""The sandbox's aiohttp.web application: the API's routes, wire format and errors,
+plus the knobs that make it misbehave on purpose (latency, rate limit, faults)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import math
+import random
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import attrs
+import orjson
+from aiohttp import web
+
+from .data import dumps
+from .state import Account
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+FAULT_KINDS = ("500", "502", "503", "504", "429", "429_retry_after", "reset", "truncated",
+               "hang", "drop")
+_POST_ONLY = frozenset({"drop"})  # processed, then the connection dropped: only matters for writes
+
+
+@attrs.frozen(kw_only=True)
+class SandboxRateLimit:
+    """The server's limit: ``requests`` per ``per`` seconds per account, answered by 429."""
+
+    requests: int
+    per: float
+    retry_after: bool = True
+
+
+@attrs.define(kw_only=True)
+class Settings:
+    """What the sandbox does to each request; mutable so tests can turn knobs live."""
+
+    latency: tuple[float, float] = (0.0, 0.0)
+    rate_limit: SandboxRateLimit | None = None
+    faults: dict[str, float] = attrs.field(factory=dict)
+    hang_seconds: float = 30.0
+    seed: int = 0
+
+
+class SandboxState:
+    """Accounts by api key, the knobs, and counters of what happened."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.accounts: dict[str, Account] = {}
+        self.counts: Counter[str] = Counter()
+        self._rng = random.Random(settings.seed)
+
+    def add(self, account: Account) -> Account:
+        self.accounts[account.api_key] = account
+        return account
+
+    def pick_fault(self, method: str) -> str | None:
+        faults = self.settings.faults
+        if not faults:
+            return None
+        roll = self._rng.random()
+        for kind, probability in faults.items():
+            if kind in _POST_ONLY and method == "GET":
+                continue
+            if roll < probability:
+                return kind
+            roll -= probability
+        return None
+
+
+STATE_KEY = web.AppKey("state", SandboxState)
+ACCOUNT_KEY = "ix_account"
+
+
+def _json(payload: Any, status: int = 200) -> web.Response:
+    return web.Response(body=dumps(payload), status=status, content_type="application/json")
+
+
+def _error(status: int, message: str) -> web.Response:
+    return _json({"errors": {"error": message}}, status)
+
+
+# --- middlewares -------------------------------------------------------------------------
+
+@web.middleware
+async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
+    state = request.app[STATE_KEY]
+    state.counts["requests"] += 1
+    account = state.accounts.get(request.query.get("api_key", ""))
+    if account is None:
+        state.counts["401"] += 1
+        return _error(401, "Invalid API key")
+    request[ACCOUNT_KEY] = account
+    return await handler(request)
+
+
+@web.middleware
+async def delay(request: web.Request, handler: Handler) -> web.StreamResponse:
+    low, high = request.app[STATE_KEY].settings.latency
+    if high > 0:
+        await asyncio.sleep(low if high <= low else random.uniform(low, high))
+    return await handler(request)
+
+
+@web.middleware
+async def rate_limit(request: web.Request, handler: Handler) -> web.StreamResponse:
+    state = request.app[STATE_KEY]
+    limit = state.settings.rate_limit
+    if limit is not None:
+        account: Account = request[ACCOUNT_KEY]
+        now = time.monotonic()
+        window = account.request_times
+        while window and window[0] <= now - limit.per:
+            window.popleft()
+        if len(window) >= limit.requests:
+            state.counts["429_limit"] += 1
+            response = _error(429, "Too many requests")
+            if limit.retry_after:
+                wait = window[0] + limit.per - now
+                response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+            return response
+        window.append(now)
+    return await handler(request)
+
+
+@web.middleware
+async def inject_faults(request: web.Request, handler: Handler) -> web.StreamResponse:
+    state = request.app[STATE_KEY]
+    fault = state.pick_fault(request.method)
+    if fault is None:
+        return await handler(request)
+    state.counts[f"fault_{fault}"] += 1
+    if fault in ("500", "503", "504"):
+        return _error(int(fault), "Internal server error")
+    if fault == "502":  # what a proxy in front of the API sends
+        return web.Response(status=502, content_type="text/html",
+                            text="<html><body><h1>502 Bad Gateway</h1></body></html>")
+    if fault in ("429", "429_retry_after"):
+        response = _error(429, "Too many requests")
+        if fault == "429_retry_after":
+            response.headers["Retry-After"] = "1"
+        return response
+    if fault == "reset":
+        _abort(request)
+        return web.Response()
+    if fault == "hang":
+        await asyncio.sleep(state.settings.hang_seconds)
+        return await handler(request)
+    response = await handler(request)
+    if fault == "drop":  # processed, then the answer is lost
+        _abort(request)
+        return web.Response()
+    return await _truncate(request, response)  # "truncated"
+
+
+def _abort(request: web.Request) -> None:
+    if request.transport is not None:
+        request.transport.abort()
+
+
+async def _truncate(request: web.Request, response: web.StreamResponse) -> web.StreamResponse:
+    body = response.body if isinstance(response, web.Response) else b""
+    data = body if isinstance(body, bytes) else b""
+    cut = web.StreamResponse(status=response.status,
+                             headers={"Content-Type": "application/json"})
+    cut.content_length = len(data) + 16
+    await cut.prepare(request)
+    await cut.write(data[: len(data) // 2])
+    _abort(request)
+    return cut
+
+
+# --- query parsing -----------------------------------------------------------------------
+
+def _page_args(request: web.Request) -> tuple[int, int]:
+    def number(key: str, default: int) -> int:
+        try:
+            value = int(request.query.get(key, default))
+        except ValueError:
+            return default
+        return value if value > 0 else default
+    return number("page", 1), number("per_page", 10)
+
+
+def _paginate(root: str, bodies: list[bytes] | Iterator[bytes], total: int, page: int,
+              per_page: int) -> web.Response:
+    pagination = {"total_entries": total, "current_page": page,
+                  "total_pages": math.ceil(total / per_page), "per_page": per_page}
+    body = (b'{"' + root.encode() + b'":[' + b",".join(bodies) + b'],"pagination":'
+            + orjson.dumps(pagination) + b"}")
+    return web.Response(body=body, content_type="application/json")
+
+
+def _date(value: str | None) -> int | None:
+    if not value:
+        return None
+    try:
+        day, month, year = value.split("/")
+        return datetime.date(int(year), int(month), int(day)).toordinal()
+    except ValueError:
+        return None
+
+
+def _amount(value: str | None) -> Decimal | None:
+    if not value:
+        return None
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        return None
+
+
+def _flag(value: str | None) -> bool | None:
+    return None if value is None else value.lower() == "true"
+
+
+def _statuses(wanted: list[str]) -> set[str]:
+    # filters say "sent" where documents say "final"
+    return {("final" if s == "sent" else s) for s in wanted}
+
+
+@attrs.frozen
+class _Filter:
+    types: set[str]
+    statuses: set[str]
+    date_from: int | None
+    date_to: int | None
+    due_from: int | None
+    due_to: int | None
+    total_from: Decimal | None
+    total_to: Decimal | None
+    archived: bool
+    non_archived: bool
+    text: str
+    reference: str
+    client_index: int | None = None
+
+    def matches(self, account: Account, index: int) -> bool:
+        f = account.invoices.facts(index)
+        if self.client_index is not None and f.client_index != self.client_index:
+            return False
+        if self.types and f.type not in self.types:
+            return False
+        if self.statuses and f.status not in self.statuses:
+            return False
+        if not (self.archived if f.archived else self.non_archived):
+            return False
+        if self.date_from is not None and f.date < self.date_from:
+            return False
+        if self.date_to is not None and f.date > self.date_to:
+            return False
+        if self.due_from is not None and f.due_date < self.due_from:
+            return False
+        if self.due_to is not None and f.due_date > self.due_to:
+            return False
+        if self.total_from is not None and f.before_taxes < self.total_from:
+            return False
+        if self.total_to is not None and f.before_taxes > self.total_to:
+            return False
+        if self.text and self.text not in f.text:
+            return False
+        return not (self.reference and self.reference not in f.reference)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.types or self.statuses or self.date_from or self.date_to
+                    or self.due_from or self.due_to or self.total_from is not None
+                    or self.total_to is not None or not self.archived
+                    or not self.non_archived or self.text or self.reference
+                    or self.client_index is not None)
+
+
+def _archive_flags(archived: bool | None, non_archived: bool | None) -> tuple[bool, bool]:
+    """A flag left out means the opposite of the other one; neither means everything."""
+    if archived is None and non_archived is None:
+        return True, True
+    if archived is None:
+        archived = not non_archived
+    if non_archived is None:
+        non_archived = not archived
+    return archived, non_archived
+
+
+def _list_filter(request: web.Request) -> _Filter:
+    q = request.query
+    archived, non_archived = _archive_flags(_flag(q.get("archived")),
+                                            _flag(q.get("non_archived")))
+    return _Filter(
+        types=set(q.getall("type[]", [])), statuses=_statuses(q.getall("status[]", [])),
+        date_from=_date(q.get("date[from]")), date_to=_date(q.get("date[to]")),
+        due_from=_date(q.get("due_date[from]")), due_to=_date(q.get("due_date[to]")),
+        total_from=_amount(q.get("total_before_taxes[from]")),
+        total_to=_amount(q.get("total_before_taxes[to]")),
+        archived=archived, non_archived=non_archived,
+        text=q.get("text", "").lower(), reference=q.get("reference", "").lower())
+
+
+def _serve_invoices(account: Account, flt: _Filter, page: int, per_page: int) -> web.Response:
+    store = account.invoices
+    start = (page - 1) * per_page
+    if flt.empty:
+        total = store.count
+        indexes: range | list[int] = range(start, min(start + per_page, total))
+    else:
+        matching = [i for i in range(store.count) if flt.matches(account, i)]
+        total = len(matching)
+        indexes = matching[start:start + per_page]
+    return _paginate("invoices", (store.body(i) for i in indexes), total, page, per_page)
+
+
+# --- handlers ----------------------------------------------------------------------------
+
+async def list_invoices(request: web.Request) -> web.StreamResponse:
+    page, per_page = _page_args(request)
+    return _serve_invoices(request[ACCOUNT_KEY], _list_filter(request), page, per_page)
+
+
+async def get_invoice(request: web.Request) -> web.StreamResponse:
+    account: Account = request[ACCOUNT_KEY]
+    index = _int(request.match_info["id"]) - 500_001
+    if not 0 <= index < account.invoices.count:
+        return _error(404, "Document not found")
+    return web.Response(body=b'{"invoice":' + account.invoices.body(index) + b"}",
+                        content_type="application/json")
+
+
+async def list_clients(request: web.Request) -> web.StreamResponse:
+    account: Account = request[ACCOUNT_KEY]
+    page, per_page = _page_args(request)
+    start = (page - 1) * per_page
+    chunk = account.clients[start:start + per_page]
+    return _paginate("clients", [dumps(c) for c in chunk], len(account.clients), page, per_page)
+
+
+async def create_client(request: web.Request) -> web.StreamResponse:
+    account: Account = request[ACCOUNT_KEY]
+    try:
+        body = orjson.loads(await request.read())
+    except orjson.JSONDecodeError:
+        return _error(422, "Invalid JSON")
+    fields = body.get("client") if isinstance(body, dict) else None
+    if not isinstance(fields, dict):
+        return _json({"errors": ["Client is a required field"]}, 422)
+    client, errors = account.create_client(fields)
+    if client is None:
+        return _json({"errors": errors}, 422)
+    request.app[STATE_KEY].counts["clients_created"] += 1
+    return _json({"client": client}, 201)
+
+
+async def get_client(request: web.Request) -> web.StreamResponse:
+    client = request[ACCOUNT_KEY].client_by_id(_int(request.match_info["id"]))
+    return _json({"client": client}) if client else _error(404, "Client not found")
+
+
+async def find_client_by_code(request: web.Request) -> web.StreamResponse:
+    client = request[ACCOUNT_KEY].client_by_code(request.query.get("client_code", ""))
+    return _json({"client": client}) if client else _error(404, "Client not found")
+
+
+async def find_client_by_name(request: web.Request) -> web.StreamResponse:
+    name = request.query.get("client_name", "")
+    for client in request[ACCOUNT_KEY].clients:
+        if client["name"] == name:
+            return _json({"client": client})
+    return _error(404, "Client not found")
+
+
+async def client_invoices(request: web.Request) -> web.StreamResponse:
+    account: Account = request[ACCOUNT_KEY]
+    client_id = _int(request.match_info["id"])
+    if account.client_by_id(client_id) is None:
+        return web.Response(status=404)  # the seed page documents an empty 404
+    try:
+        body = orjson.loads(await request.read() or b"{}")
+    except orjson.JSONDecodeError:
+        return _error(422, "Invalid JSON")
+    wanted = body.get("filter", {}) if isinstance(body, dict) else {}
+    archived_values = set(wanted.get("archived") or ())
+    flt = _Filter(types=set(wanted.get("by_type") or ()),
+                  statuses=_statuses(list(wanted.get("status") or ())),
+                  date_from=None, date_to=None, due_from=None, due_to=None, total_from=None,
+                  total_to=None,
+                  archived=not archived_values or "archived" in archived_values,
+                  non_archived=not archived_values or "non_archived" in archived_values,
+                  text="", reference="", client_index=client_id - 100_001)
+    page, per_page = _page_args(request)
+    return _serve_invoices(account, flt, page, per_page)
+
+
+async def list_sequences(request: web.Request) -> web.StreamResponse:
+    return _json({"sequences": request[ACCOUNT_KEY].sequences})
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        return -1
+
+
+def make_app(state: SandboxState) -> web.Application:
+    app = web.Application(middlewares=[authenticate, delay, rate_limit, inject_faults])
+    app[STATE_KEY] = state
+    app.router.add_get("/invoices.json", list_invoices)
+    app.router.add_get("/invoices/{id}.json", get_invoice)
+    app.router.add_get("/clients.json", list_clients)
+    app.router.add_post("/clients.json", create_client)
+    app.router.add_get("/clients/find-by-code.json", find_client_by_code)
+    app.router.add_get("/clients/find-by-name.json", find_client_by_name)
+    app.router.add_get("/clients/{id}.json", get_client)
+    app.router.add_post("/clients/{id}/invoices.json", client_invoices)
+    app.router.add_get("/sequences.json", list_sequences)
+    return app

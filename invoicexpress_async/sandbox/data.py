@@ -1,0 +1,220 @@
+"""Deterministic, realistic account data in the API's wire format.
+
+Invoice ``i`` of an account is a pure function of ``(seed, i)``, so a million
+invoices can be served page by page without holding them (large accounts are
+generated lazily); small accounts cache what they generate. Everything is
+rendered exactly as the API sends it: client ids as strings in /clients, ints
+inside documents, item prices as strings, money as JSON numbers, dd/mm/yyyy.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import attrs
+import orjson
+
+CENT = Decimal("0.01")
+FIRST_CLIENT_ID = 100_001
+FIRST_INVOICE_ID = 500_001
+LAZY_ABOVE = 200_000  # accounts larger than this are generated on demand, never cached
+
+_TYPES = (("Invoice", 50), ("InvoiceReceipt", 20), ("SimplifiedInvoice", 10),
+          ("CreditNote", 10), ("DebitNote", 10))
+_STATUSES = (("final", 50), ("settled", 30), ("draft", 10), ("canceled", 10))
+_TAXES = ((31597, "IVA23", Decimal(23)), (31598, "IVA13", Decimal(13)),
+          (31599, "IVA6", Decimal(6)), (31600, "IVA0", Decimal(0)))
+_PRODUCTS = ("Consultoria", "Licença anual", "Portátil", "Monitor 27\"", "Cabo HDMI",
+             "Formação", "Alojamento web", "Manutenção", "Café", "Papel A4")
+_UNITS = ("unit", "hour", "service", "day", "month")
+_NAMES = ("Silva", "Santos", "Ferreira", "Pereira", "Oliveira", "Costa", "Rodrigues",
+          "Martins", "Jesus", "Sousa", "Fernandes", "Gonçalves")
+_COMPANY = ("Lda", "SA", "Unipessoal Lda", "& Filhos")
+_CITIES = (("Lisboa", "1050-555"), ("Porto", "4000-322"), ("Braga", "4700-001"),
+           ("Coimbra", "3000-150"), ("Faro", "8000-100"))
+_EPOCH = datetime.date(2023, 1, 1).toordinal()
+
+
+def _weighted(rng: random.Random, table: tuple[tuple[str, int], ...]) -> str:
+    roll = rng.randrange(100)
+    for value, weight in table:
+        if roll < weight:
+            return value
+        roll -= weight
+    return table[-1][0]
+
+
+def money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def dmy(day: datetime.date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
+def _json_default(value: object) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)  # the API sends money as JSON numbers
+    raise TypeError
+
+
+def dumps(value: Any) -> bytes:
+    return orjson.dumps(value, default=_json_default)
+
+
+def make_client(seed: int, index: int) -> dict[str, Any]:
+    """Seed client ``index`` as /clients renders it (every value a string)."""
+    rng = random.Random(seed * 7_919 + index)
+    surname = rng.choice(_NAMES)
+    city, postal = rng.choice(_CITIES)
+    name = f"{surname} {rng.choice(_NAMES)} {rng.choice(_COMPANY)} #{index + 1}"
+    return {
+        "id": str(FIRST_CLIENT_ID + index), "name": name, "code": f"C{index + 1:05d}",
+        "email": f"{surname.lower()}{index + 1}@example.pt", "language": "pt",
+        "address": f"Rua {rng.choice(_NAMES)}, {rng.randint(1, 300)}", "city": city,
+        "postal_code": postal, "country": "Portugal",
+        "fiscal_id": str(500_000_000 + rng.randrange(499_999_999)),
+        "website": "", "phone": f"21{rng.randrange(10**7):07d}", "fax": "",
+        "preferred_contact": {"name": f"{rng.choice(_NAMES)}", "email": "", "phone": ""},
+        "observations": "", "open_account_link":
+            f"https://www.app.invoicexpress.com/suppliers/{seed:x}{index:08x}",
+        "send_options": str(rng.randint(1, 3)), "payment_days": str(rng.choice((0, 15, 30))),
+        "tax_exemption_code": "M00",
+    }
+
+
+@attrs.frozen(slots=True)
+class InvoiceFacts:
+    """What list filters look at, without rendering the whole document."""
+
+    id: int
+    type: str
+    status: str
+    archived: bool
+    date: int  # ordinal
+    due_date: int
+    before_taxes: Decimal
+    client_index: int
+    reference: str
+    text: str  # lower-cased haystack for ``text=``
+
+
+def make_invoice(seed: int, index: int, clients: int) -> tuple[InvoiceFacts, dict[str, Any]]:
+    """Invoice ``index`` of the account: its filter facts and its wire dict."""
+    rng = random.Random(seed * 1_000_003 + index)
+    doc_type = _weighted(rng, _TYPES)
+    status = _weighted(rng, _STATUSES)
+    archived = rng.random() < 0.1
+    day = datetime.date.fromordinal(_EPOCH + rng.randrange(1000))
+    due = day + datetime.timedelta(days=rng.choice((0, 15, 30, 60)))
+    client_index = rng.randrange(clients)
+    client = make_client(seed, client_index)
+    items = []
+    total_sum = total_discount = total_taxes = Decimal(0)
+    for _ in range(rng.randint(1, 3)):
+        tax_id, tax_name, rate = rng.choice(_TAXES)
+        unit_price = Decimal(rng.randrange(100, 200_000)) / 100
+        quantity = Decimal(rng.randint(1, 20))
+        discount = Decimal(rng.choice((0, 0, 0, 5, 10)))
+        subtotal = money(unit_price * quantity)
+        discount_amount = money(subtotal * discount / 100)
+        tax_amount = money((subtotal - discount_amount) * rate / 100)
+        items.append({
+            "name": rng.choice(_PRODUCTS), "description": "", "unit_price": f"{unit_price:.2f}",
+            "unit": rng.choice(_UNITS), "quantity": f"{quantity:.1f}",
+            "tax": {"id": tax_id, "name": tax_name, "value": rate}, "discount": discount,
+            "subtotal": subtotal, "tax_amount": tax_amount,
+            "discount_amount": discount_amount,
+            "total": subtotal - discount_amount + tax_amount,
+        })
+        total_sum += subtotal
+        total_discount += discount_amount
+        total_taxes += tax_amount
+    before_taxes = total_sum - total_discount
+    number = index // 2 + 1
+    serie = "A" if index % 2 == 0 else "B"
+    reference = f"PO-{rng.randrange(10**6):06d}" if rng.random() < 0.5 else ""
+    doc_id = FIRST_INVOICE_ID + index
+    wire = {
+        "id": doc_id, "status": status, "archived": archived, "type": doc_type,
+        "sequence_number": f"{number}/{serie}" if status != "draft" else "rascunho",
+        "inverted_sequence_number": f"{serie}/{number}" if status != "draft" else "rascunho",
+        "atcud": f"ABCD{serie}123-{number}" if status != "draft" else "N/A",
+        "date": dmy(day), "due_date": dmy(due), "reference": reference,
+        "observations": "", "retention": "0",
+        "permalink": f"https://www.app.invoicexpress.com/documents/{doc_id:x}{seed:04x}",
+        "saft_hash": "" if status == "draft" else f"{rng.randrange(36**4):04x}"[:4],
+        "sum": total_sum, "discount": total_discount, "before_taxes": before_taxes,
+        "taxes": total_taxes, "total": before_taxes + total_taxes, "currency": "Euro",
+        "client": {"id": FIRST_CLIENT_ID + client_index, "name": client["name"],
+                   "country": client["country"]},
+        "items": items, "sequence_id": str(146090 if serie == "A" else 146190),
+        "tax_exemption": "M07" if any(i["tax"]["value"] == 0 for i in items) else "M00",
+    }
+    haystack = " ".join([client["name"], reference, wire["sequence_number"],
+                         *(i["name"] for i in items)]).lower()
+    facts = InvoiceFacts(id=doc_id, type=doc_type, status=status, archived=archived,
+                         date=day.toordinal(), due_date=due.toordinal(),
+                         before_taxes=before_taxes, client_index=client_index,
+                         reference=reference.lower(), text=haystack)
+    return facts, wire
+
+
+class InvoiceStore:
+    """The invoices of one account, rendered on demand (and cached when small)."""
+
+    def __init__(self, seed: int, count: int, clients: int) -> None:
+        self.seed = seed
+        self.count = count
+        self.clients = max(1, clients)
+        self._cache = count <= LAZY_ABOVE
+        self._facts: list[InvoiceFacts | None] = [None] * count if self._cache else []
+        self._bodies: list[bytes | None] = [None] * count if self._cache else []
+
+    def _make(self, index: int) -> tuple[InvoiceFacts, bytes]:
+        facts, wire = make_invoice(self.seed, index, self.clients)
+        return facts, dumps(wire)
+
+    def facts(self, index: int) -> InvoiceFacts:
+        if self._cache:
+            found = self._facts[index]
+            if found is None:
+                found, self._bodies[index] = self._make(index)
+                self._facts[index] = found
+            return found
+        return make_invoice(self.seed, index, self.clients)[0]
+
+    def body(self, index: int) -> bytes:
+        """The document's JSON, exactly as the list and get endpoints embed it."""
+        if self._cache:
+            found = self._bodies[index]
+            if found is None:
+                self._facts[index], found = self._make(index)
+                self._bodies[index] = found
+            return found
+        return self._make(index)[1]
+
+    def wire(self, index: int) -> dict[str, Any]:
+        return orjson.loads(self.body(index))  # type: ignore[no-any-return]
+
+
+def make_sequences(invoices: int) -> list[dict[str, Any]]:
+    kinds = ("invoice", "invoice_receipt", "simplified_invoice", "credit_note", "debit_note",
+             "receipt", "shipping", "transport", "devolution", "proforma", "quote",
+             "fees_note", "purchase_order", "vat_moss_invoice", "vat_moss_credit_note",
+             "vat_moss_receipt")
+    out = []
+    for offset, serie in ((0, "A"), (100, "B")):
+        base = 146090 + offset
+        seq: dict[str, Any] = {"id": base, "serie": serie,
+                               "default_sequence": 1 if serie == "A" else 0}
+        for n, kind in enumerate(kinds):
+            seq[f"current_{kind}_number"] = (invoices + (serie == "A")) // 2 \
+                if kind == "invoice" else n % 3
+            seq[f"current_{kind}_sequence_id"] = base + n
+            seq[f"current_{kind}_validation_code"] = f"ABCD{serie}123"
+        out.append(seq)
+    return out

@@ -1,0 +1,74 @@
+"""The sandbox's in-memory accounts: clients, invoices, sequences, per-account limits."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections import deque
+from typing import Any
+
+from .data import FIRST_CLIENT_ID, InvoiceStore, make_client, make_sequences
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CLIENT_FIELDS = ("name", "code", "email", "language", "address", "city", "postal_code",
+                  "country", "fiscal_id", "website", "phone", "fax", "observations")
+
+
+class Account:
+    """One sandbox account: seeded data plus whatever the tests created."""
+
+    def __init__(self, name: str, api_key: str | None = None, *, invoices: int = 200,
+                 clients: int | None = None, seed: int = 0) -> None:
+        self.name = name
+        self.api_key = api_key or secrets.token_hex(16)
+        seeded_clients = clients if clients is not None else max(5, min(invoices // 10, 5000))
+        self.invoices = InvoiceStore(seed, invoices, seeded_clients)
+        self.clients: list[dict[str, Any]] = [make_client(seed, i) for i in range(seeded_clients)]
+        self._by_code = {c["code"]: c for c in self.clients}
+        self.sequences = make_sequences(invoices)
+        self.request_times: deque[float] = deque()  # accepted requests, for the rate limit
+
+    def client_by_id(self, client_id: int) -> dict[str, Any] | None:
+        index = client_id - FIRST_CLIENT_ID
+        if 0 <= index < len(self.clients):
+            return self.clients[index]
+        return None
+
+    def client_by_code(self, code: str) -> dict[str, Any] | None:
+        return self._by_code.get(code)
+
+    def create_client(self, fields: dict[str, Any]) -> tuple[dict[str, Any] | None, list[str]]:
+        """Validate like the API does; return the stored client or the 422 messages."""
+        errors = []
+        name = fields.get("name")
+        code = fields.get("code")
+        if not isinstance(name, str) or not name.strip():
+            errors.append("Name can't be blank")
+        if not isinstance(code, str) or not code.strip():
+            errors.append("Code can't be blank")
+        elif code in self._by_code:
+            errors.append("Code has already been taken")
+        email = fields.get("email")
+        if email not in (None, "") and (not isinstance(email, str) or not _EMAIL.match(email)):
+            errors.append("Email is invalid")
+        send_options = fields.get("send_options")
+        if send_options is not None and str(send_options) not in ("1", "2", "3"):
+            errors.append("Send options must be 1, 2 or 3")
+        if errors:
+            return None, errors
+        client: dict[str, Any] = {"id": str(FIRST_CLIENT_ID + len(self.clients))}
+        for key in _CLIENT_FIELDS:
+            value = fields.get(key)
+            client[key] = "" if value is None else str(value)
+        contact = fields.get("preferred_contact")
+        client["preferred_contact"] = {k: str(contact.get(k) or "") for k in
+                                       ("name", "email", "phone")} \
+            if isinstance(contact, dict) else {"name": "", "email": "", "phone": ""}
+        client["send_options"] = str(send_options or "1")
+        client["payment_days"] = "0"
+        client["tax_exemption_code"] = "M00"
+        client["open_account_link"] = \
+            f"https://www.app.invoicexpress.com/suppliers/{secrets.token_hex(20)}"
+        self.clients.append(client)
+        self._by_code[client["code"]] = client
+        return client, []
