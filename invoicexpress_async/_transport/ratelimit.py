@@ -9,8 +9,9 @@ real limit never meets a 429.
 When the server limits harder than configured (a smaller plan, another process
 using the same account), a 429 does two things for every coroutine of the
 account: it pauses them all until the ``Retry-After`` (or the backoff) has
-passed, and it lowers the bucket to what the server really accepted in the
-last window. The bucket then grows back by 5% of the configured rate per
+passed, and, when the window was busy enough for our own traffic to explain
+the 429, it lowers the bucket to what the server really accepted in the last
+window. The bucket then grows back by 5% of the configured rate per
 window while no further 429 arrives.
 """
 
@@ -28,6 +29,9 @@ Sleep = Callable[[float], Awaitable[None]]
 
 _RECOVERY_PER_WINDOW = 0.05
 _DECREASE_FACTOR = 0.95
+# a 429 lowers the bucket only when our own traffic explains it: the window held at
+# least this share of what we allow. A stray 429 on a quiet window only pauses.
+_BUSY_WINDOW = 0.4
 
 
 def _positive(_inst: object, attr: attrs.Attribute[float], value: float) -> None:
@@ -115,6 +119,8 @@ class AccountLimiter:
             return
         self._expire(now)
         # the rejected request is in the window too: what the server took is one less
-        accepted = max(1, len(self._stamps) - 1)
-        self._ceiling = max(1.0, min(self.capacity, accepted) * _DECREASE_FACTOR)
-        self._decreased_at = now
+        accepted = len(self._stamps) - 1
+        capacity = self.capacity
+        if accepted >= _BUSY_WINDOW * capacity:
+            self._ceiling = max(1.0, min(capacity, accepted) * _DECREASE_FACTOR)
+            self._decreased_at = now

@@ -75,7 +75,9 @@ class SandboxState:
 
 
 STATE_KEY = web.AppKey("state", SandboxState)
-ACCOUNT_KEY = "ix_account"
+# aiohttp >= 3.13 wants typed request keys; older versions take a plain string
+ACCOUNT_KEY: Any = (web.RequestKey("ix_account", Account)  # type: ignore[attr-defined]
+                    if hasattr(web, "RequestKey") else "ix_account")
 
 
 def _json(payload: Any, status: int = 200) -> web.Response:
