@@ -155,7 +155,8 @@ async def test_post_429_is_retried(api: ix.AsyncInvoiceXpress, mocked: Any) -> N
 
 
 async def test_post_422_is_definite_not_unknown(api: ix.AsyncInvoiceXpress, mocked: Any) -> None:
-    mocked.post(url("/clients.json"), status=422, payload={"errors": ["Code has already been taken"]})
+    mocked.post(url("/clients.json"), status=422,
+                payload={"errors": ["Code has already been taken"]})
     with pytest.raises(ix.ValidationError) as info:
         await api.clients.create(ix.ClientCreate(name="A", code="A1"))
     assert not info.value.outcome_unknown

@@ -21,6 +21,7 @@ import asyncio
 import math
 from collections import deque
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import attrs
 
@@ -34,7 +35,7 @@ _DECREASE_FACTOR = 0.95
 _BUSY_WINDOW = 0.4
 
 
-def _positive(_inst: object, attr: attrs.Attribute[float], value: float) -> None:
+def _positive(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{attr.name} must be a number, got {type(value).__name__}")
     if not math.isfinite(value) or value <= 0:

@@ -106,7 +106,7 @@ class Requester:
                 return self._decode(raw, request)
 
             retry_after = parse_retry_after(headers)
-            error = self._api_error(status, reason, raw, request, retry_after)
+            api_error = self._api_error(status, reason, raw, request, retry_after)
             if status == 429 or status >= 500:
                 too_long = retry_after is not None and retry_after > policy.max_retry_after
                 delay = (retry_after if retry_after is not None
@@ -120,8 +120,8 @@ class Requester:
                     if status != 429:  # a 429 waits in the limiter, with the whole account
                         await self._sleep(delay)
                     continue
-            error.outcome_unknown = policy.outcome_unknown(method, Failure.STATUS, status)
-            raise error
+            api_error.outcome_unknown = policy.outcome_unknown(method, Failure.STATUS, status)
+            raise api_error
 
     async def _send_once(self, request: Request) -> tuple[int, str, Any, bytes]:
         session = self._pool.session()

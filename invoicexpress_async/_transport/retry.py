@@ -14,6 +14,7 @@ import math
 import random
 import time
 from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -30,17 +31,14 @@ class Failure(enum.Enum):
     FATAL = "fatal"  # will not get better by trying again (TLS verification failed)
 
 
-def _non_negative(name: str) -> object:
-    def check(_inst: object, _attr: object, value: float) -> None:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-        if not math.isfinite(value) or value < 0:
-            raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-
-    return check
+def _non_negative(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{attr.name} must be a number, got {type(value).__name__}")
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"{attr.name} must be a finite number >= 0, got {value!r}")
 
 
-def _positive_int(_inst: object, attr: attrs.Attribute[int], value: int) -> None:
+def _positive_int(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{attr.name} must be an int, got {type(value).__name__}")
     if value < 1:
@@ -59,10 +57,9 @@ class RetryPolicy:
     """
 
     max_attempts: int = attrs.field(default=3, validator=_positive_int)
-    backoff_base: float = attrs.field(default=0.5, validator=_non_negative("backoff_base"))
-    backoff_max: float = attrs.field(default=8.0, validator=_non_negative("backoff_max"))
-    max_retry_after: float = attrs.field(default=60.0,
-                                         validator=_non_negative("max_retry_after"))
+    backoff_base: float = attrs.field(default=0.5, validator=_non_negative)
+    backoff_max: float = attrs.field(default=8.0, validator=_non_negative)
+    max_retry_after: float = attrs.field(default=60.0, validator=_non_negative)
 
     def backoff(self, retry_number: int, rng: random.Random | None = None) -> float:
         """Full-jitter wait before retry number ``retry_number`` (0 for the first retry)."""

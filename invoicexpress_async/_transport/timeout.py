@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import aiohttp
 import attrs
 
 
-def _optional_positive(_inst: object, attr: attrs.Attribute[float | None], value: object) -> None:
+def _optional_positive(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, (int, float)):

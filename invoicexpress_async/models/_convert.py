@@ -14,7 +14,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
+from cattrs.gen import make_dict_structure_fn
 
 from .clients import Client, ClientCreate, PreferredContact
 from .documents import Invoice, Item
@@ -68,7 +70,7 @@ def _int(value: Any, _: Any = None) -> int:
 
 def _bool(value: Any, _: Any = None) -> bool:
     if value is True or value is False:
-        return value  # type: ignore[no-any-return]
+        return bool(value)
     if value in (0, 1):
         return bool(value)
     if isinstance(value, str) and value.strip().lower() in _BOOL_TEXT:
@@ -88,6 +90,21 @@ def _str(value: Any, _: Any = None) -> str:
     raise TypeError(f"expected a string, got {kind.__name__}")
 
 
+def _object_hook_factory(model: type[Any]) -> Callable[[Any, Any], Any]:
+    """cattrs' generated function for ``model``, refusing anything but a JSON object
+    (its ``key in data`` checks would otherwise read a string as an empty object)."""
+    generated = make_dict_structure_fn(model, converter)
+
+    def structure(data: Any, _: Any = None) -> Any:
+        if type(data) is not dict:
+            raise TypeError(f"expected an object for {model.__name__},"
+                            f" got {type(data).__name__}")
+        return generated(data, model)
+
+    return structure
+
+
+converter.register_structure_hook_factory(attrs.has, _object_hook_factory)
 converter.register_structure_hook(Decimal, _decimal)
 converter.register_structure_hook(datetime.date, parse_date)
 converter.register_structure_hook(int, _int)
@@ -136,8 +153,6 @@ def structure_hook(model: type[T]) -> Callable[[Any], T]:
     hook = converter.get_structure_hook(model)
 
     def structure(data: Any) -> T:
-        if type(data) is not dict:
-            raise TypeError(f"expected an object, got {type(data).__name__}")
         return hook(data, model)  # type: ignore[no-any-return]
 
     structure.__name__ = f"structure_{model.__name__}"

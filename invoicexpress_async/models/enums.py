@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 
 
-class DocumentType(str, enum.Enum):
+class DocumentType(enum.StrEnum):
     """Values of ``type`` on invoice-family documents and of the ``type[]`` filter."""
 
     INVOICE = "Invoice"
@@ -23,7 +23,7 @@ class DocumentType(str, enum.Enum):
         return self.value
 
 
-class DocumentStatus(str, enum.Enum):
+class DocumentStatus(enum.StrEnum):
     """Document states. Note the API's own split: list filters say ``sent`` for what
     responses (and the client-invoices filter) call ``final``."""
 
@@ -39,7 +39,7 @@ class DocumentStatus(str, enum.Enum):
         return self.value
 
 
-class ArchivedFilter(str, enum.Enum):
+class ArchivedFilter(enum.StrEnum):
     """Values of the client-invoices ``archived`` filter."""
 
     ARCHIVED = "archived"

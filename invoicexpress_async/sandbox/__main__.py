@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 
 from .app import FAULT_KINDS
@@ -63,10 +64,8 @@ def main(argv: list[str] | None = None) -> int:
                                      description="Serve an InvoiceXpress-compatible sandbox.")
     add_arguments(parser)
     args = parser.parse_args(argv)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(sandbox_from_args(args)))
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

@@ -76,7 +76,7 @@ class SandboxState:
 
 STATE_KEY = web.AppKey("state", SandboxState)
 # aiohttp >= 3.13 wants typed request keys; older versions take a plain string
-ACCOUNT_KEY: Any = (web.RequestKey("ix_account", Account)  # type: ignore[attr-defined]
+ACCOUNT_KEY: Any = (web.RequestKey("ix_account", Account)
                     if hasattr(web, "RequestKey") else "ix_account")
 
 
@@ -144,10 +144,10 @@ async def inject_faults(request: web.Request, handler: Handler) -> web.StreamRes
         return web.Response(status=502, content_type="text/html",
                             text="<html><body><h1>502 Bad Gateway</h1></body></html>")
     if fault in ("429", "429_retry_after"):
-        response = _error(429, "Too many requests")
+        refusal = _error(429, "Too many requests")
         if fault == "429_retry_after":
-            response.headers["Retry-After"] = "1"
-        return response
+            refusal.headers["Retry-After"] = "1"
+        return refusal
     if fault == "reset":
         _abort(request)
         return web.Response()

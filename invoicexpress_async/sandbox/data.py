@@ -112,7 +112,7 @@ def make_invoice(seed: int, index: int, clients: int) -> tuple[InvoiceFacts, dic
     due = day + datetime.timedelta(days=rng.choice((0, 15, 30, 60)))
     client_index = rng.randrange(clients)
     client = make_client(seed, client_index)
-    items = []
+    items: list[dict[str, Any]] = []
     total_sum = total_discount = total_taxes = Decimal(0)
     for _ in range(rng.randint(1, 3)):
         tax_id, tax_name, rate = rng.choice(_TAXES)
@@ -138,7 +138,7 @@ def make_invoice(seed: int, index: int, clients: int) -> tuple[InvoiceFacts, dic
     serie = "A" if index % 2 == 0 else "B"
     reference = f"PO-{rng.randrange(10**6):06d}" if rng.random() < 0.5 else ""
     doc_id = FIRST_INVOICE_ID + index
-    wire = {
+    wire: dict[str, Any] = {
         "id": doc_id, "status": status, "archived": archived, "type": doc_type,
         "sequence_number": f"{number}/{serie}" if status != "draft" else "rascunho",
         "inverted_sequence_number": f"{serie}/{number}" if status != "draft" else "rascunho",

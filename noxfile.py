@@ -1,0 +1,47 @@
+"""Developer sessions: tests, lint, typecheck, generate/check_generated, bench."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["tests", "lint", "typecheck", "check_generated"]
+nox.options.reuse_existing_virtualenvs = True
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    session.install("-e", ".[dev,cli]")
+    session.run("python", "-m", "pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    session.install("ruff")
+    session.run("ruff", "check", "invoicexpress_async", "tests", "scripts", "benchmarks")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    session.install("-e", ".[dev,cli]")
+    session.run("mypy")
+
+
+@nox.session
+def generate(session: nox.Session) -> None:
+    """Regenerate the sync facade (invoicexpress_async/_sync/) from the async sources."""
+    session.install("-e", ".[dev,cli]")
+    session.run("python", "scripts/gen_sync.py")
+
+
+@nox.session
+def check_generated(session: nox.Session) -> None:
+    """Fail when _sync/ is not exactly what the generator produces now."""
+    session.install("-e", ".[dev,cli]")
+    session.run("python", "scripts/gen_sync.py", "--check")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Run every benchmark and write benchmarks/RESULTS.md."""
+    session.install("-e", ".[dev,cli]")
+    session.run("python", "-m", "benchmarks", *session.posargs)
