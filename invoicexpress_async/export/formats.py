@@ -1,0 +1,127 @@
+"""How exported documents are written: JSON lines or CSV (with an optional items CSV).
+
+Typed rows come from the one converter (money as decimal strings, dates ISO);
+raw rows are the API's own dicts, written as they came. CSV columns are fixed
+and documented here, so spreadsheets and loaders can rely on them.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from typing import IO, Any
+
+import orjson
+
+from ..models._convert import converter
+
+INVOICE_COLUMNS = (
+    "id", "type", "status", "archived", "sequence_number", "inverted_sequence_number",
+    "atcud", "date", "due_date", "reference", "client_id", "client_name", "client_country",
+    "currency", "sum", "discount", "before_taxes", "taxes", "total", "retention",
+    "sequence_id", "tax_exemption", "permalink",
+)
+ITEM_COLUMNS = (
+    "invoice_id", "line", "name", "description", "unit", "quantity", "unit_price", "discount",
+    "subtotal", "discount_amount", "tax_name", "tax_value", "tax_amount", "total",
+)
+CLIENT_COLUMNS = (
+    "id", "code", "name", "email", "fiscal_id", "language", "address", "city", "postal_code",
+    "country", "phone", "fax", "website", "observations", "send_options", "payment_days",
+    "tax_exemption_code",
+)
+
+
+def as_dict(item: Any) -> dict[str, Any]:
+    """A model (or a raw dict) as JSON-ready data: Decimal -> "1.07", date -> ISO."""
+    if isinstance(item, dict):
+        return item
+    return converter.unstructure(item)  # type: ignore[no-any-return]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return "true" if value else "false"
+    return str(value)
+
+
+def invoice_row(doc: dict[str, Any]) -> list[str]:
+    client = doc.get("client") or {}
+    merged = {**doc, "client_id": client.get("id"), "client_name": client.get("name"),
+              "client_country": client.get("country")}
+    return [_text(merged.get(column)) for column in INVOICE_COLUMNS]
+
+
+def item_rows(doc: dict[str, Any]) -> list[list[str]]:
+    rows = []
+    for line, item in enumerate(doc.get("items") or (), start=1):
+        tax = item.get("tax") or {}
+        merged = {**item, "invoice_id": doc.get("id"), "line": line,
+                  "tax_name": tax.get("name"), "tax_value": tax.get("value")}
+        rows.append([_text(merged.get(column)) for column in ITEM_COLUMNS])
+    return rows
+
+
+def client_row(doc: dict[str, Any]) -> list[str]:
+    return [_text(doc.get(column)) for column in CLIENT_COLUMNS]
+
+
+class JsonLinesWriter:
+    """One JSON object per line."""
+
+    def __init__(self, out: IO[bytes], items_out: IO[bytes] | None = None) -> None:
+        self._out = out
+
+    def header(self) -> None:
+        pass
+
+    def write(self, documents: list[Any]) -> None:
+        dumps = orjson.dumps
+        self._out.write(b"".join(dumps(as_dict(d)) + b"\n" for d in documents))
+
+
+class _CsvText:
+    """csv.writer wants text; the output files are binary (to know their byte size)."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self._out = out
+
+    def write(self, text: str) -> int:
+        return self._out.write(text.encode("utf-8"))
+
+
+class CsvWriter:
+    """One row per document; line items to a second CSV when ``items_out`` is given."""
+
+    def __init__(self, out: IO[bytes], items_out: IO[bytes] | None, *,
+                 columns: tuple[str, ...], row: Callable[[dict[str, Any]], list[str]]) -> None:
+        self._rows = csv.writer(_CsvText(out), lineterminator="\n")
+        self._items = csv.writer(_CsvText(items_out), lineterminator="\n") \
+            if items_out is not None else None
+        self._columns = columns
+        self._row = row
+
+    def header(self) -> None:
+        self._rows.writerow(self._columns)
+        if self._items is not None:
+            self._items.writerow(ITEM_COLUMNS)
+
+    def write(self, documents: list[Any]) -> None:
+        for document in documents:
+            data = as_dict(document)
+            self._rows.writerow(self._row(data))
+            if self._items is not None:
+                self._items.writerows(item_rows(data))
+
+
+Writer = JsonLinesWriter | CsvWriter
+
+
+def make_writer(kind: str, fmt: str, out: IO[bytes], items_out: IO[bytes] | None) -> Writer:
+    if fmt == "jsonl":
+        return JsonLinesWriter(out)
+    if kind == "invoices":
+        return CsvWriter(out, items_out, columns=INVOICE_COLUMNS, row=invoice_row)
+    return CsvWriter(out, None, columns=CLIENT_COLUMNS, row=client_row)
