@@ -4,6 +4,8 @@
 for blocking code, and ``invoicexpress_async.sandbox`` to test against.
 """
 
+from ._blocking import BlockingCallInEventLoopWarning, Paginator
+from ._sync import InvoiceXpress
 from ._transport import RateLimit, RetryPolicy, SessionPool, Timeout
 from ._transport.requester import TransportStats
 from .client import AsyncInvoiceXpress
@@ -46,6 +48,7 @@ __all__ = [
     "AsyncInvoiceXpress",
     "AsyncPaginator",
     "AuthenticationError",
+    "BlockingCallInEventLoopWarning",
     "Client",
     "ClientCreate",
     "ClientRef",
@@ -55,10 +58,12 @@ __all__ = [
     "DocumentType",
     "InvalidStateError",
     "Invoice",
+    "InvoiceXpress",
     "InvoiceXpressError",
     "Item",
     "NotFoundError",
     "Page",
+    "Paginator",
     "Pagination",
     "PreferredContact",
     "RateLimit",

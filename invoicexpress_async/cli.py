@@ -23,7 +23,8 @@ from .errors import InvoiceXpressError
 from .export import ExportResult, ExportSpec, ResumeRefused, run_export
 from .pagination import Page
 from .sandbox.__main__ import add_arguments as add_sandbox_arguments
-from .sandbox.__main__ import parse_rate, sandbox_from_args, serve
+from .sandbox.__main__ import parse_rate
+from .sandbox.__main__ import run as run_sandbox
 
 PROG = "invoicexpress-async"
 DEFAULT_SANDBOX_INVOICES = 10_000
@@ -233,11 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "sandbox":
-        try:
-            asyncio.run(serve(sandbox_from_args(args)))
-        except KeyboardInterrupt:
-            pass
-        return 0
+        return run_sandbox(args)
     verbose = args.verbose
     if verbose:
         logging.basicConfig(level=logging.DEBUG, stream=sys.stderr,

@@ -17,7 +17,7 @@ _DEFAULT_RATE_LIMIT = RateLimit()
 
 
 class AsyncInvoiceXpress:
-    """The asyncio client of one InvoiceXpress account.
+    """The client of one InvoiceXpress account.
 
     Use it as ``async with AsyncInvoiceXpress(...) as api:`` or call ``aclose()``.
     Many clients (of many accounts) can share one :class:`SessionPool`; a client

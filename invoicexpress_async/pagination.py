@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -60,8 +60,11 @@ class AsyncPaginator(Generic[T]):
     def __aiter__(self) -> AsyncIterator[T]:
         return self._items()
 
-    def pages(self) -> AsyncIterator[Page[T]]:
-        """Page by page, each with its :class:`~invoicexpress_async.Pagination`."""
+    def pages(self) -> AsyncGenerator[Page[T], None]:
+        """Page by page, each with its :class:`~invoicexpress_async.Pagination`.
+
+        Close it (``aclose()``, or ``contextlib.aclosing``) to stop early at once.
+        """
         return self._pages()
 
     def raw(self) -> AsyncPaginator[dict[str, Any]]:
@@ -78,7 +81,7 @@ class AsyncPaginator(Generic[T]):
         finally:
             await stream.aclose()
 
-    async def _pages(self) -> AsyncIterator[Page[T]]:
+    async def _pages(self) -> AsyncGenerator[Page[T], None]:
         stream = _PageStream(self)
         try:
             while (page := await stream.next_page()) is not None:

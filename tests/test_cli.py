@@ -50,7 +50,8 @@ def test_jsonl_export_holds_exactly_the_sandbox_invoices(served: Sandbox, tmp_pa
     rows = [orjson.loads(line) for line in out.read_bytes().splitlines()]
     wire = wire_invoices(served)
     assert [r["id"] for r in rows] == [w["id"] for w in wire]
-    assert all(Decimal(r["total"]) == Decimal(str(w["total"])) for r, w in zip(rows, wire))
+    assert all(Decimal(r["total"]) == Decimal(str(w["total"]))
+               for r, w in zip(rows, wire, strict=True))
     assert rows[0]["date"].count("-") == 2  # ISO dates
     assert isinstance(rows[0]["total"], str)  # money as decimal strings
     assert "exported 300 invoices" in done.stderr

@@ -107,7 +107,7 @@ async def test_early_break_leaves_nothing_running(sandbox: Sandbox) -> None:
         await anext(stream)
         await anext(stream)
         assert stream_tasks()
-        await stream.aclose()  # type: ignore[attr-defined]
+        await stream.aclose()
         assert stream_tasks() == set()
 
 

@@ -59,14 +59,18 @@ async def serve(sandbox: Sandbox) -> None:
         await asyncio.Event().wait()
 
 
+def run(args: argparse.Namespace) -> int:
+    """Serve the sandbox the parsed options describe, until Ctrl-C."""
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(sandbox_from_args(args)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m invoicexpress_async.sandbox",
                                      description="Serve an InvoiceXpress-compatible sandbox.")
     add_arguments(parser)
-    args = parser.parse_args(argv)
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(sandbox_from_args(args)))
-    return 0
+    return run(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

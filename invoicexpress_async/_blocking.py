@@ -1,0 +1,256 @@
+"""What the generated sync facade runs on: one event loop thread per sync client.
+
+Each :class:`InvoiceXpress` owns one anyio blocking portal (an asyncio loop on
+a background thread), started on first use and reused for every call, so the
+aiohttp session, connector and limiter all live in that one loop. ``close()``
+stops the thread. After ``os.fork()`` the child gets a fresh portal and a fresh
+async client instead of the parent's dead thread.
+
+This module is hand-written; ``_sync/`` is generated from the async sources by
+``scripts/gen_sync.py`` and only calls into it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+import threading
+import warnings
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from types import TracebackType
+from typing import Any, Generic, Protocol, TypeVar
+
+import anyio
+from anyio.from_thread import BlockingPortal
+
+from ._transport.requester import TransportStats
+from .errors import SyncInAsyncDeadlockError
+from .pagination import AsyncPaginator, Page
+
+T = TypeVar("T")
+A = TypeVar("A", bound="_AsyncClient")
+
+
+class BlockingCallInEventLoopWarning(RuntimeWarning):
+    """A sync facade call was made from a thread that runs an event loop.
+
+    It works (the call runs on the facade's own loop thread), but it blocks the
+    calling loop meanwhile; async code should use ``AsyncInvoiceXpress`` instead.
+    """
+
+
+class _LoopThread:
+    """An asyncio loop on a daemon thread, reachable through an anyio ``BlockingPortal``.
+
+    Started by hand rather than with ``start_blocking_portal()``: that one is a
+    generator context manager whose cleanup, if it ever ran in a forked child,
+    would wait forever for a loop thread that does not exist there.
+    """
+
+    def __init__(self) -> None:
+        ready = threading.Event()
+        self.portal: BlockingPortal | None = None
+        self.failure: BaseException | None = None
+
+        async def serve() -> None:
+            async with BlockingPortal() as portal:
+                self.portal = portal
+                ready.set()
+                await portal.sleep_until_stopped()
+
+        def run() -> None:
+            try:
+                anyio.run(serve, backend="asyncio")
+            except BaseException as exc:  # surfaced to the caller waiting on `ready`
+                self.failure = exc
+                ready.set()
+
+        self.thread = threading.Thread(target=run, name="invoicexpress-portal", daemon=True)
+        self.thread.start()
+        ready.wait()
+        if self.portal is None:
+            raise RuntimeError("could not start the InvoiceXpress event loop thread") \
+                from self.failure
+        self.ident: int = self.portal.call(threading.get_ident)
+
+    def stop(self) -> None:
+        assert self.portal is not None
+        self.portal.call(self.portal.stop)
+        self.thread.join()
+
+
+# a forked child keeps the parent's loop objects referenced, so that nothing of theirs
+# is finalized in a process where their thread never existed
+_LEFT_BEHIND_BY_FORK: list[object] = []
+
+
+class _AsyncClient(Protocol):
+    account_name: str
+    base_url: str
+
+    @property
+    def stats(self) -> TransportStats: ...
+
+    async def aclose(self) -> None: ...
+
+
+class Runner(Generic[A]):
+    """Owns the portal and the async client behind one sync client."""
+
+    def __init__(self, factory: Callable[[], A]) -> None:
+        self._factory = factory
+        self._client = factory()  # checks the arguments now, in the caller's thread
+        self._pid = os.getpid()
+        self._lock = threading.Lock()
+        self._loop: _LoopThread | None = None
+        self._warned = False
+        self._closed = False
+
+    @property
+    def client(self) -> A:
+        """The async client (a new one in a child process after ``fork``)."""
+        self._after_fork()
+        return self._client
+
+    @property
+    def started(self) -> bool:
+        return self._loop is not None
+
+    def _after_fork(self) -> None:
+        if os.getpid() != self._pid:
+            # the parent's loop thread does not exist here: start over, lazily
+            self._pid = os.getpid()
+            self._lock = threading.Lock()
+            if self._loop is not None:  # with the client whose session lives in it
+                _LEFT_BEHIND_BY_FORK.append((self._loop, self._client))
+                self._loop = None
+            self._client = self._factory()
+
+    def _ready_portal(self) -> BlockingPortal:
+        self._after_fork()
+        if self._closed:
+            raise RuntimeError("this InvoiceXpress client is closed")
+        if self._loop is not None and threading.get_ident() == self._loop.ident:
+            raise SyncInAsyncDeadlockError(
+                "a blocking InvoiceXpress method was called from the client's own event loop"
+                " thread (e.g. from a hook); it would wait for itself forever. Use the async"
+                " client (AsyncInvoiceXpress) there.")
+        if not self._warned and _loop_running_here():
+            self._warned = True
+            warnings.warn(
+                "InvoiceXpress (blocking) was called from a thread running an event loop;"
+                " it works but blocks that loop: use AsyncInvoiceXpress in async code",
+                BlockingCallInEventLoopWarning, stacklevel=4)
+        with self._lock:
+            if self._loop is None:
+                self._loop = _LoopThread()
+            assert self._loop.portal is not None
+            return self._loop.portal
+
+    def call(self, function: Callable[..., Awaitable[T]], /, *args: Any, **kwargs: Any) -> T:
+        """Run ``function(*args, **kwargs)`` on the client's loop and wait for it."""
+        portal = self._ready_portal()
+        return portal.call(functools.partial(function, *args, **kwargs))
+
+    def close(self) -> None:
+        """Close the async client in its loop, then stop the loop thread. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        if os.getpid() != self._pid:
+            return  # a child never started the parent's portal: nothing of ours to stop
+        loop, self._loop = self._loop, None
+        if loop is None:
+            return
+        try:
+            assert loop.portal is not None
+            loop.portal.call(self._client.aclose)
+        finally:
+            loop.stop()
+
+
+def _loop_running_here() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+async def _next_page(stream: AsyncIterator[Page[Any]]) -> Page[Any] | None:
+    try:
+        return await anext(stream)
+    except StopAsyncIteration:
+        return None
+
+
+class Paginator(Generic[T]):
+    """Every item of every page, in page order: ``for item in paginator``.
+
+    The blocking twin of :class:`~invoicexpress_async.AsyncPaginator`: pages are
+    fetched (and prefetched) on the client's loop thread; leaving the loop early
+    cancels what is in flight.
+    """
+
+    def __init__(self, runner: Runner[Any], paginator: AsyncPaginator[T]) -> None:
+        self._runner = runner
+        self._paginator = paginator
+
+    def __repr__(self) -> str:
+        return repr(self._paginator).replace("AsyncPaginator", "Paginator", 1)
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.pages():
+            yield from page.items
+
+    def pages(self) -> Iterator[Page[T]]:
+        """Page by page, each with its :class:`~invoicexpress_async.Pagination`."""
+        stream = self._paginator.pages()
+        try:
+            while (page := self._runner.call(_next_page, stream)) is not None:
+                yield page
+        finally:
+            if self._runner.started:
+                self._runner.call(stream.aclose)
+
+    def raw(self) -> Paginator[dict[str, Any]]:
+        """The same stream with items as the API sent them (dicts)."""
+        return Paginator(self._runner, self._paginator.raw())
+
+
+class SyncClientBase(Generic[A]):
+    """The parts of every sync client that are not generated: lifetime and identity."""
+
+    _runner: Runner[A]
+
+    @property
+    def account_name(self) -> str:
+        return self._runner.client.account_name
+
+    @property
+    def base_url(self) -> str:
+        return self._runner.client.base_url
+
+    @property
+    def stats(self) -> TransportStats:
+        """Attempts, retries and 429s of this client so far."""
+        return self._runner.client.stats
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__name__}(account_name={self.account_name!r},"
+                f" base_url={self.base_url!r}, api_key=***)")
+
+    def close(self) -> None:
+        """Close the connections and stop the loop thread. Safe to call twice."""
+        self._runner.close()
+
+    def __enter__(self: SyncClientSelf) -> SyncClientSelf:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+SyncClientSelf = TypeVar("SyncClientSelf", bound=SyncClientBase[Any])
