@@ -1,10 +1,12 @@
 """A per-account request limiter that also obeys the server's 429s.
 
 InvoiceXpress allows 780 requests per minute per account. The limiter is a
-token bucket whose tokens each come back ``per`` seconds after they were spent,
-so no window of ``per`` seconds ever holds more than ``requests`` requests —
-the same promise the server makes, which is why a client configured to the
-real limit never meets a 429.
+token bucket whose tokens each come back ``per`` seconds after the request
+that spent them *finished*: the server counted the request somewhere between
+sending and answering, so holding the token from send until ``per`` after the
+answer guarantees that no window of ``per`` seconds, as the server sees it,
+ever holds more than ``requests`` requests. That is why a client configured to
+the real limit never meets a 429, even when a burst queues up at the server.
 
 When the server limits harder than configured (a smaller plan, another process
 using the same account), a 429 does two things for every coroutine of the
@@ -61,7 +63,9 @@ class AccountLimiter:
         self.limit = limit
         self._clock = clock
         self._sleep = sleep
-        self._stamps: deque[float] = deque()
+        self._stamps: deque[float] = deque()  # when recent requests finished
+        self._in_flight = 0
+        self._released = asyncio.Event()
         self._paused_until = -math.inf
         self._ceiling = float(limit.requests) if limit else math.inf
         self._decreased_at = -math.inf
@@ -81,15 +85,28 @@ class AccountLimiter:
         return min(configured, grown)
 
     async def acquire(self) -> None:
-        """Wait until one more request may be sent for this account, then take the slot."""
+        """Wait until one more request may be sent for this account, then take a slot.
+
+        Every ``acquire`` must be followed by one :meth:`release` when the attempt ends.
+        """
         async with self._lock:  # FIFO: only the head waiter sleeps, the others queue
             while True:
                 wait = self._wait_time()
                 if wait <= 0:
-                    if self.limit is not None:
-                        self._stamps.append(self._clock())
+                    self._in_flight += 1
                     return
-                await self._sleep(wait)
+                if wait == math.inf:  # every slot is in flight: wait for one to finish
+                    self._released.clear()
+                    await self._released.wait()
+                else:
+                    await self._sleep(wait)
+
+    def release(self) -> None:
+        """The attempt that took a slot has finished (answered or failed)."""
+        self._in_flight -= 1
+        if self.limit is not None:
+            self._stamps.append(self._clock())
+            self._released.set()
 
     def _wait_time(self) -> float:
         now = self._clock()
@@ -99,9 +116,12 @@ class AccountLimiter:
             return 0.0
         self._expire(now)
         allowed = max(1, int(self.capacity))
-        excess = len(self._stamps) - allowed
+        # finished requests free their slot `per` after finishing; in-flight ones later
+        excess = len(self._stamps) + self._in_flight - allowed
         if excess < 0:
             return 0.0
+        if excess >= len(self._stamps):
+            return math.inf
         return max(self._stamps[excess] + self.limit.per - now, 1e-6)
 
     def _expire(self, now: float) -> None:
@@ -120,7 +140,7 @@ class AccountLimiter:
             return
         self._expire(now)
         # the rejected request is in the window too: what the server took is one less
-        accepted = len(self._stamps) - 1
+        accepted = len(self._stamps) + self._in_flight - 1
         capacity = self.capacity
         if accepted >= _BUSY_WINDOW * capacity:
             self._ceiling = max(1.0, min(capacity, accepted) * _DECREASE_FACTOR)

@@ -93,6 +93,7 @@ class Requester:
             try:
                 status, reason, headers, raw = await self._send_once(request)
             except (aiohttp.ClientError, TimeoutError) as exc:
+                self._limiter.release()
                 failure, error = self._transport_error(exc, request)
                 self._log(request, failure.value, started, attempt)
                 if attempt < policy.max_attempts and policy.should_retry(method, failure):
@@ -101,6 +102,10 @@ class Requester:
                     continue
                 error.outcome_unknown = policy.outcome_unknown(method, failure)
                 raise error from None
+            except BaseException:  # cancelled: the slot is given back all the same
+                self._limiter.release()
+                raise
+            self._limiter.release()
             self._log(request, status, started, attempt)
             if 200 <= status < 300:
                 return self._decode(raw, request)
