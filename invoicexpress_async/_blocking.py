@@ -13,7 +13,6 @@ This module is hand-written; ``_sync/`` is generated from the async sources by
 from __future__ import annotations
 
 import asyncio
-import functools
 import os
 import threading
 import warnings
@@ -51,11 +50,13 @@ class _LoopThread:
     def __init__(self) -> None:
         ready = threading.Event()
         self.portal: BlockingPortal | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
         self.failure: BaseException | None = None
 
         async def serve() -> None:
             async with BlockingPortal() as portal:
                 self.portal = portal
+                self.loop = asyncio.get_running_loop()
                 ready.set()
                 await portal.sleep_until_stopped()
 
@@ -127,7 +128,7 @@ class Runner(Generic[A]):
                 self._loop = None
             self._client = self._factory()
 
-    def _ready_portal(self) -> BlockingPortal:
+    def _ready_loop(self) -> _LoopThread:
         self._after_fork()
         if self._closed:
             raise RuntimeError("this InvoiceXpress client is closed")
@@ -145,13 +146,23 @@ class Runner(Generic[A]):
         with self._lock:
             if self._loop is None:
                 self._loop = _LoopThread()
-            assert self._loop.portal is not None
-            return self._loop.portal
+            return self._loop
 
     def call(self, function: Callable[..., Awaitable[T]], /, *args: Any, **kwargs: Any) -> T:
-        """Run ``function(*args, **kwargs)`` on the client's loop and wait for it."""
-        portal = self._ready_portal()
-        return portal.call(functools.partial(function, *args, **kwargs))
+        """Run ``function(*args, **kwargs)`` on the client's loop and wait for it.
+
+        Straight into the portal's asyncio loop with ``run_coroutine_threadsafe``:
+        the same two thread hand-offs as ``portal.call`` without its task-group
+        bookkeeping (about 55 µs less per call; see benchmarks/sync_facade.py).
+        """
+        loop = self._ready_loop().loop
+        assert loop is not None
+        future = asyncio.run_coroutine_threadsafe(_awaited(function, args, kwargs), loop)
+        try:
+            return future.result()
+        except BaseException:
+            future.cancel()  # Ctrl-C while waiting: stop the work in the loop too
+            raise
 
     def close(self) -> None:
         """Close the async client in its loop, then stop the loop thread. Idempotent."""
@@ -168,6 +179,11 @@ class Runner(Generic[A]):
             loop.portal.call(self._client.aclose)
         finally:
             loop.stop()
+
+
+async def _awaited(function: Callable[..., Awaitable[T]], args: tuple[Any, ...],
+                   kwargs: dict[str, Any]) -> T:
+    return await function(*args, **kwargs)
 
 
 def _loop_running_here() -> bool:

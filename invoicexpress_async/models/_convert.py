@@ -10,6 +10,8 @@ nowhere else: money as numbers *or* strings, ids as strings, dd/mm/yyyy dates,
 from __future__ import annotations
 
 import datetime
+import types
+import typing
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -104,7 +106,51 @@ def _object_hook_factory(model: type[Any]) -> Callable[[Any, Any], Any]:
     return structure
 
 
+def _is_optional(tp: Any) -> bool:
+    args = typing.get_args(tp)
+    return (typing.get_origin(tp) in (typing.Union, types.UnionType) and len(args) == 2
+            and type(None) in args)
+
+
+def _optional_hook_factory(tp: Any) -> Callable[[Any, Any], Any]:
+    """``X | None`` with X's hook looked up once, not on every value (cattrs' generic
+    optional handler dispatches per call: it was 70% of building an invoice)."""
+    (inner_type,) = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+    if inner_type is str:
+        def structure_text(value: Any, _: Any = None) -> Any:
+            return value if value is None or type(value) is str else _str(value)
+        return structure_text
+    if inner_type is Decimal:
+        def structure_money(value: Any, _: Any = None) -> Any:
+            if type(value) is float:  # the usual case; JSON has no inf/nan floats
+                return Decimal(repr(value))
+            return None if value is None else _decimal(value)
+        return structure_money
+    if inner_type is int:
+        def structure_whole(value: Any, _: Any = None) -> Any:
+            return value if value is None or type(value) is int else _int(value)
+        return structure_whole
+    if attrs.has(inner_type):  # a nested object: one function for the None and dict checks
+        generated = make_dict_structure_fn(inner_type, converter)
+
+        def structure_object(value: Any, _: Any = None) -> Any:
+            if type(value) is dict:
+                return generated(value, inner_type)
+            if value is None:
+                return None
+            raise TypeError(f"expected an object for {inner_type.__name__},"
+                            f" got {type(value).__name__}")
+        return structure_object
+    inner = converter.get_structure_hook(inner_type)
+
+    def structure(value: Any, _: Any = None) -> Any:
+        return None if value is None else inner(value, inner_type)
+
+    return structure
+
+
 converter.register_structure_hook_factory(attrs.has, _object_hook_factory)
+converter.register_structure_hook_factory(_is_optional, _optional_hook_factory)
 converter.register_structure_hook(Decimal, _decimal)
 converter.register_structure_hook(datetime.date, parse_date)
 converter.register_structure_hook(int, _int)

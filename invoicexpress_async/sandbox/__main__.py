@@ -39,16 +39,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"probability of a fault per request, spread over {FAULT_KINDS}")
     parser.add_argument("--api-key", default=None)
     parser.add_argument("--account-name", default="sandbox")
+    parser.add_argument("--accounts", type=int, default=1, metavar="N",
+                        help="serve N accounts: NAME, NAME1..NAME{N-1} with keys KEY, KEY-1..."
+                             " (each with --invoices // 100 invoices but the first)")
 
 
 def sandbox_from_args(args: argparse.Namespace) -> Sandbox:
     kinds = [k for k in FAULT_KINDS if k != "hang"]
     faults = {k: args.fault_rate / len(kinds) for k in kinds} if args.fault_rate else None
-    return Sandbox(invoices=args.invoices, clients=args.clients, seed=args.seed,
-                   latency=args.latency / 1000 if args.latency else None,
-                   rate_limit=args.rate_limit, retry_after=not args.no_retry_after,
-                   faults=faults, host=args.host, port=args.port,
-                   account_name=args.account_name, api_key=args.api_key)
+    sandbox = Sandbox(invoices=args.invoices, clients=args.clients, seed=args.seed,
+                      latency=args.latency / 1000 if args.latency else None,
+                      rate_limit=args.rate_limit, retry_after=not args.no_retry_after,
+                      faults=faults, host=args.host, port=args.port,
+                      account_name=args.account_name, api_key=args.api_key)
+    for index in range(1, getattr(args, "accounts", 1)):
+        sandbox.add_account(f"{sandbox.account_name}{index}", invoices=args.invoices // 100,
+                            clients=5, api_key=f"{sandbox.api_key}-{index}")
+    return sandbox
 
 
 async def serve(sandbox: Sandbox) -> None:
