@@ -100,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = export.add_argument_group("run")
     run.add_argument("--resume", action="store_true",
                      help="continue an interrupted export of the same query")
+    run.add_argument("--checkpoint-every", type=float, default=1.0, metavar="SECONDS",
+                     help="how often the resume state is saved (default 1)")
     run.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
     run.add_argument("--verbose", action="store_true",
                      help="tracebacks and DEBUG logs (api key redacted)")
@@ -133,7 +135,7 @@ def export_spec(args: argparse.Namespace) -> ExportSpec:
     return ExportSpec(kind=args.kind, out=out, format=fmt,
                       items_out=Path(args.items_out) if args.items_out else None,
                       raw=args.raw, filters=filters, per_page=args.per_page,
-                      resume=args.resume)
+                      resume=args.resume, checkpoint_every=max(0.0, args.checkpoint_every))
 
 
 class _ProgressView:

@@ -108,8 +108,9 @@ class _PageStream(Generic[T]):
     async def _fetch(self, number: int) -> Page[T]:
         items, pagination = await self._paginator._fetch(number)
         parse = self._paginator._parse
-        return Page(number=number, items=[parse(item) for item in items],
-                    pagination=pagination)
+        if parse is not _as_dict:  # raw pages are the API's list as it came
+            items = [parse(item) for item in items]
+        return Page(number=number, items=items, pagination=pagination)
 
     def _fill(self) -> None:
         # before total_pages is known, one page at a time: prefetching blind could overshoot

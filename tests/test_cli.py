@@ -114,7 +114,7 @@ def test_killed_export_resumes_with_no_duplicate_and_no_gap(served: Sandbox,
     out = tmp_path / "invoices.jsonl"
     state = tmp_path / "invoices.jsonl.state.json"
     args = ["export", "invoices", "--out", str(out), "--per-page", "10", "--prefetch", "2",
-            *account_args(served)]
+            "--checkpoint-every", "0", *account_args(served)]
     proc = subprocess.Popen([*CLI, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

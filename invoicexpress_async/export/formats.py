@@ -78,8 +78,8 @@ class JsonLinesWriter:
         pass
 
     def write(self, documents: list[Any]) -> None:
-        dumps = orjson.dumps
-        self._out.write(b"".join(dumps(as_dict(d)) + b"\n" for d in documents))
+        dumps, newline = orjson.dumps, orjson.OPT_APPEND_NEWLINE
+        self._out.write(b"".join([dumps(as_dict(d), option=newline) for d in documents]))
 
 
 class _CsvText:
