@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import _config
-from ._transport import RateLimit
+from ._transport import RateLimit, RetryPolicy, Timeout
 from .client import AsyncInvoiceXpress
 from .errors import InvoiceXpressError
 from .export import ExportResult, ExportSpec, ResumeRefused, run_export
@@ -95,6 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     tuning.add_argument("--prefetch", type=_positive, default=4)
     tuning.add_argument("--rate-limit", type=parse_rate, default=None, metavar="N/SECONDS",
                         help="client-side limit per account (default 780/60)")
+    tuning.add_argument("--max-attempts", type=_positive, default=5, metavar="N",
+                        help="tries per request, the first included (default 5)")
+    tuning.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                        help="per-request read timeout (default 30)")
     tuning.add_argument("--raw", action="store_true",
                         help="write documents as the API sent them, skipping model building")
     run = export.add_argument_group("run")
@@ -205,8 +209,10 @@ async def _export(args: argparse.Namespace, spec: ExportSpec) -> tuple[ExportRes
         credentials = {"account_name": args.account_name, "api_key": args.api_key,
                        "base_url": args.base_url}
     try:
+        timeout = Timeout() if args.timeout is None else Timeout(read=args.timeout)
         async with AsyncInvoiceXpress(**credentials, prefetch=args.prefetch,
-                                      rate_limit=rate_limit) as api:
+                                      rate_limit=rate_limit, timeout=timeout,
+                                      retry=RetryPolicy(max_attempts=args.max_attempts)) as api:
             show = not args.quiet and sys.stderr.isatty()
             view = _ProgressView(api, spec.kind, show)
             if spec.resume:

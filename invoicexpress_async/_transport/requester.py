@@ -87,6 +87,13 @@ class Requester:
         attempt = 0
         while True:
             attempt += 1
+            if self._pool.closed:
+                raise TransportError(
+                    f"the client was closed; {method} {self.display_url(request)} was"
+                    + (" not sent" if attempt == 1 else " abandoned"),
+                    method=method, url=self.display_url(request),
+                    outcome_unknown=attempt > 1 and policy.outcome_unknown(
+                        method, Failure.BROKEN))
             await self._limiter.acquire()
             self.stats.attempts += 1
             started = self._clock()

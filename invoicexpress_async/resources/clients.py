@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from .._transport import Request
 from ..models._convert import converter
+from ..errors import InvoiceXpressError, NotFoundError
 from ..models.clients import Client, ClientCreate
 from ..models.documents import Invoice
 from ..models.enums import ArchivedFilter, DocumentStatus, DocumentType
@@ -27,16 +28,41 @@ class AsyncClients(Resource):
             lambda n: Request("GET", "/clients.json", _params.page_query(n, size)),
             "clients", Client, page=start, per_page=size)
 
-    async def create(self, client: ClientCreate) -> Client:
+    async def create(self, client: ClientCreate, *, reconcile: bool = False) -> Client:
         """Create a client. ``name`` and ``code`` are required; the code must be unique.
 
         A create is never retried once it may have reached the server: when the
-        outcome is unknown the error says so (``error.outcome_unknown``).
+        outcome is unknown the error says so (``error.outcome_unknown``). With
+        ``reconcile=True`` the SDK then looks the code up and returns the client
+        when it was created with this name; otherwise the error is raised.
         """
         if not isinstance(client, ClientCreate):
             raise TypeError(f"client must be a ClientCreate, got {type(client).__name__}")
+        if not isinstance(reconcile, bool):
+            raise TypeError(f"reconcile must be a bool, got {type(reconcile).__name__}")
         body = {"client": converter.unstructure(client, ClientCreate)}
-        return await self._one(Request("POST", "/clients.json", json=body), "client", Client)
+        try:
+            return await self._one(Request("POST", "/clients.json", json=body), "client",
+                                   Client)
+        except InvoiceXpressError as error:
+            if not (reconcile and error.outcome_unknown):
+                raise
+            try:
+                found = await self.find_by_code(client.code)
+            except NotFoundError:
+                raise error from None  # not there (yet): still unknown, never assumed
+            if found.name != client.name:
+                raise error from None  # that code belongs to someone else
+            return found
+
+    async def find_by_code(self, code: str) -> Client:
+        """The client whose code is ``code`` (codes are unique); NotFoundError if none."""
+        if not isinstance(code, str):
+            raise TypeError(f"code must be a str, got {type(code).__name__}")
+        if not code.strip():
+            raise ValueError("code must not be empty")
+        request = Request("GET", "/clients/find-by-code.json", [("client_code", code)])
+        return await self._one(request, "client", Client)
 
     def invoices(self, client_id: int, *,
                  status: str | DocumentStatus | Sequence[str | DocumentStatus] | None = None,

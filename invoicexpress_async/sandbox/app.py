@@ -44,6 +44,7 @@ class Settings:
     rate_limit: SandboxRateLimit | None = None
     faults: dict[str, float] = attrs.field(factory=dict)
     hang_seconds: float = 30.0
+    fault_retry_after: str = "1"  # the Retry-After of injected 429s
     seed: int = 0
 
 
@@ -146,7 +147,7 @@ async def inject_faults(request: web.Request, handler: Handler) -> web.StreamRes
     if fault in ("429", "429_retry_after"):
         refusal = _error(429, "Too many requests")
         if fault == "429_retry_after":
-            refusal.headers["Retry-After"] = "1"
+            refusal.headers["Retry-After"] = state.settings.fault_retry_after
         return refusal
     if fault == "reset":
         _abort(request)

@@ -34,13 +34,21 @@ class Clients:
             self._runner, self._select(self._runner.client).list(per_page=per_page, page=page)
         )
 
-    def create(self, client: ClientCreate) -> Client:
+    def create(self, client: ClientCreate, *, reconcile: bool = False) -> Client:
         """Create a client. ``name`` and ``code`` are required; the code must be unique.
 
         A create is never retried once it may have reached the server: when the
-        outcome is unknown the error says so (``error.outcome_unknown``).
+        outcome is unknown the error says so (``error.outcome_unknown``). With
+        ``reconcile=True`` the SDK then looks the code up and returns the client
+        when it was created with this name; otherwise the error is raised.
         """
-        return self._runner.call(self._select(self._runner.client).create, client)
+        return self._runner.call(
+            self._select(self._runner.client).create, client, reconcile=reconcile
+        )
+
+    def find_by_code(self, code: str) -> Client:
+        """The client whose code is ``code`` (codes are unique); NotFoundError if none."""
+        return self._runner.call(self._select(self._runner.client).find_by_code, code)
 
     def invoices(
         self,
