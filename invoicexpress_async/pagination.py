@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
-from .errors import InvoiceXpressError
+from .errors import DecodeError, InvoiceXpressError
 from .models.pagination import Pagination
 
 T = TypeVar("T")
@@ -104,6 +104,7 @@ class _PageStream(Generic[T]):
         self._last_page: int | None = None  # known once a page reported total_pages
         self._page_size = paginator.per_page
         self._done = False
+        self._previous_ends: tuple[Any, Any] | None = None
 
     async def _fetch(self, number: int) -> Page[T]:
         items, pagination = await self._paginator._fetch(number)
@@ -140,13 +141,34 @@ class _PageStream(Generic[T]):
             await self.aclose()
             raise
         self._window.popleft()
-        if self._is_last(page):
+        try:
+            last = self._is_last(page)
+        except InvoiceXpressError as error:
+            error.page = number
+            await self.aclose()
+            raise
+        if last:
             await self.aclose()
         else:
             self._fill()
         return page
 
+    def _check_progress(self, page: Page[T]) -> None:
+        """Refuse a server that ignores ``page=``: it would make the stream endless."""
+        pagination = page.pagination
+        if pagination is not None and pagination.current_page is not None:
+            if pagination.current_page != page.number:
+                raise DecodeError(f"asked for page {page.number}, the API answered page"
+                                  f" {pagination.current_page}")
+            return
+        ends = (page.items[0], page.items[-1]) if page.items else None
+        if ends is not None and ends == self._previous_ends:
+            raise DecodeError(f"page {page.number} repeats page {page.number - 1}: the"
+                              " server seems to ignore the page parameter")
+        self._previous_ends = ends
+
     def _is_last(self, page: Page[T]) -> bool:
+        self._check_progress(page)
         pagination = page.pagination
         if pagination is not None:
             if pagination.total_pages is not None:

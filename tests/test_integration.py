@@ -266,3 +266,18 @@ async def test_many_accounts_share_one_pool(sandbox: Sandbox) -> None:
         assert await clients[0].sequences.list()
     assert counts == [15] * 20
     assert pool.closed
+
+
+async def test_a_server_that_ignores_page_cannot_loop_forever(api: ix.AsyncInvoiceXpress,
+                                                              mocked: Any) -> None:
+    from .conftest import url
+
+    same = {"invoices": [{"id": 1}, {"id": 2}]}
+    mocked.get(url("/invoices.json"), payload=same, repeat=True)
+    with pytest.raises(ix.DecodeError, match="repeats page 1") as info:
+        [i async for i in api.invoices.list()]
+    assert info.value.page == 2
+    mocked.get(url("/clients.json"), payload={"clients": [{"id": "1"}], "pagination": {
+        "current_page": 1, "total_pages": 9, "per_page": 1}}, repeat=True)
+    with pytest.raises(ix.DecodeError, match="asked for page 2"):
+        [c async for c in api.clients.list(per_page=1)]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .._transport import Request
-from ..models._convert import converter
 from ..errors import InvoiceXpressError, NotFoundError
+from ..models._convert import converter
 from ..models.clients import Client, ClientCreate
 from ..models.documents import Invoice
 from ..models.enums import ArchivedFilter, DocumentStatus, DocumentType
