@@ -45,3 +45,10 @@ def bench(session: nox.Session) -> None:
     """Run every benchmark and write benchmarks/RESULTS.md."""
     session.install("-e", ".[dev,cli]")
     session.run("python", "-m", "benchmarks", *session.posargs)
+
+
+@nox.session
+def reliability(session: nox.Session) -> None:
+    """The long load run: 200 accounts, 50,000 requests with faults; updates the README."""
+    session.install("-e", ".[dev,cli]")
+    session.run("python", "scripts/load_run.py")

@@ -94,6 +94,8 @@ def _error(status: int, message: str) -> web.Response:
 @web.middleware
 async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
     state = request.app[STATE_KEY]
+    if _is_control(request):
+        return await handler(request)
     state.counts["requests"] += 1
     account = state.accounts.get(request.query.get("api_key", ""))
     if account is None:
@@ -103,10 +105,15 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
     return await handler(request)
 
 
+def _is_control(request: web.Request) -> bool:
+    """The sandbox's own endpoints (``/_sandbox/...``): no auth, latency, limit or faults."""
+    return request.path.startswith("/_sandbox/")
+
+
 @web.middleware
 async def delay(request: web.Request, handler: Handler) -> web.StreamResponse:
     low, high = request.app[STATE_KEY].settings.latency
-    if high > 0:
+    if high > 0 and not _is_control(request):
         await asyncio.sleep(low if high <= low else random.uniform(low, high))
     return await handler(request)
 
@@ -115,7 +122,7 @@ async def delay(request: web.Request, handler: Handler) -> web.StreamResponse:
 async def rate_limit(request: web.Request, handler: Handler) -> web.StreamResponse:
     state = request.app[STATE_KEY]
     limit = state.settings.rate_limit
-    if limit is not None:
+    if limit is not None and not _is_control(request):
         account: Account = request[ACCOUNT_KEY]
         now = time.monotonic()
         window = account.request_times
@@ -135,7 +142,7 @@ async def rate_limit(request: web.Request, handler: Handler) -> web.StreamRespon
 @web.middleware
 async def inject_faults(request: web.Request, handler: Handler) -> web.StreamResponse:
     state = request.app[STATE_KEY]
-    fault = state.pick_fault(request.method)
+    fault = None if _is_control(request) else state.pick_fault(request.method)
     if fault is None:
         return await handler(request)
     state.counts[f"fault_{fault}"] += 1
@@ -408,6 +415,12 @@ def _int(text: str) -> int:
         return -1
 
 
+async def sandbox_stats(request: web.Request) -> web.StreamResponse:
+    """What the sandbox counted (requests, faults injected, 429s of the rate limit)."""
+    state = request.app[STATE_KEY]
+    return _json({"counts": dict(state.counts), "accounts": len(state.accounts)})
+
+
 def make_app(state: SandboxState) -> web.Application:
     app = web.Application(middlewares=[authenticate, delay, rate_limit, inject_faults])
     app[STATE_KEY] = state
@@ -420,4 +433,5 @@ def make_app(state: SandboxState) -> web.Application:
     app.router.add_get("/clients/{id}.json", get_client)
     app.router.add_post("/clients/{id}/invoices.json", client_invoices)
     app.router.add_get("/sequences.json", list_sequences)
+    app.router.add_get("/_sandbox/stats.json", sandbox_stats)
     return app
