@@ -7,6 +7,8 @@ import os
 
 import yarl
 
+from ._checks import positive_int
+
 ENV_ACCOUNT_NAME = "INVOICEXPRESS_ACCOUNT_NAME"
 ENV_API_KEY = "INVOICEXPRESS_API_KEY"
 
@@ -53,8 +55,5 @@ def base_url(value: str | None, account_name: str) -> str:
 
 
 def prefetch(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"prefetch must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"prefetch must be >= 1 (1 fetches one page at a time), got {value!r}")
-    return value
+    """Pages in flight while streaming; 1 fetches one page at a time."""
+    return positive_int("prefetch", value)

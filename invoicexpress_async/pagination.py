@@ -133,18 +133,11 @@ class _PageStream(Generic[T]):
         number, task = self._window[0]
         try:
             page = await task
-        except InvoiceXpressError as error:
-            error.page = number
-            await self.aclose()
-            raise
-        except BaseException:
-            await self.aclose()
-            raise
-        self._window.popleft()
-        try:
+            self._window.popleft()
             last = self._is_last(page)
-        except InvoiceXpressError as error:
-            error.page = number
+        except BaseException as error:  # the stream ends here, with nothing left running
+            if isinstance(error, InvoiceXpressError):
+                error.page = number
             await self.aclose()
             raise
         if last:

@@ -23,9 +23,10 @@ import asyncio
 import math
 from collections import deque
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 import attrs
+
+from .._checks import positive_int, positive_number, validator
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
@@ -37,23 +38,12 @@ _DECREASE_FACTOR = 0.95
 _BUSY_WINDOW = 0.4
 
 
-def _positive(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{attr.name} must be a number, got {type(value).__name__}")
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{attr.name} must be > 0, got {value!r}")
-
-
 @attrs.frozen(kw_only=True)
 class RateLimit:
     """At most ``requests`` requests in any ``per`` seconds, per account."""
 
-    requests: int = attrs.field(default=780, validator=_positive)
-    per: float = attrs.field(default=60.0, validator=_positive)
-
-    def __attrs_post_init__(self) -> None:
-        if not isinstance(self.requests, int):
-            raise TypeError(f"requests must be an int, got {type(self.requests).__name__}")
+    requests: int = attrs.field(default=780, validator=validator(positive_int))
+    per: float = attrs.field(default=60.0, validator=validator(positive_number))
 
 
 class AccountLimiter:

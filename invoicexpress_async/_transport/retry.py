@@ -14,9 +14,10 @@ import math
 import random
 import time
 from collections.abc import Mapping
-from typing import Any
 
 import attrs
+
+from .._checks import number, positive_int, validator
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
@@ -31,20 +32,6 @@ class Failure(enum.Enum):
     FATAL = "fatal"  # will not get better by trying again (TLS verification failed)
 
 
-def _non_negative(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{attr.name} must be a number, got {type(value).__name__}")
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"{attr.name} must be a finite number >= 0, got {value!r}")
-
-
-def _positive_int(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{attr.name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{attr.name} must be >= 1, got {value!r}")
-
-
 @attrs.frozen(kw_only=True)
 class RetryPolicy:
     """How often and how patiently failed requests are retried.
@@ -56,10 +43,10 @@ class RetryPolicy:
     at most ``max_retry_after`` seconds; a longer one raises at once.
     """
 
-    max_attempts: int = attrs.field(default=3, validator=_positive_int)
-    backoff_base: float = attrs.field(default=0.5, validator=_non_negative)
-    backoff_max: float = attrs.field(default=8.0, validator=_non_negative)
-    max_retry_after: float = attrs.field(default=60.0, validator=_non_negative)
+    max_attempts: int = attrs.field(default=3, validator=validator(positive_int))
+    backoff_base: float = attrs.field(default=0.5, validator=validator(number))
+    backoff_max: float = attrs.field(default=8.0, validator=validator(number))
+    max_retry_after: float = attrs.field(default=60.0, validator=validator(number))
 
     def backoff(self, retry_number: int, rng: random.Random | None = None) -> float:
         """Full-jitter wait before retry number ``retry_number`` (0 for the first retry)."""

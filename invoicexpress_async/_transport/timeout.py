@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import math
-from typing import Any
-
 import aiohttp
 import attrs
 
+from .._checks import positive_number, validator
 
-def _optional_positive(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"timeout.{attr.name} must be a number or None, got {type(value).__name__}")
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"timeout.{attr.name} must be > 0, got {value!r}")
+_seconds = validator(positive_number, prefix="timeout.", optional=True)
 
 
 @attrs.frozen(kw_only=True)
@@ -24,9 +16,9 @@ class Timeout:
     open a connection, ``read`` between two reads of the answer. None means no limit.
     """
 
-    total: float | None = attrs.field(default=60.0, validator=_optional_positive)
-    connect: float | None = attrs.field(default=10.0, validator=_optional_positive)
-    read: float | None = attrs.field(default=30.0, validator=_optional_positive)
+    total: float | None = attrs.field(default=60.0, validator=_seconds)
+    connect: float | None = attrs.field(default=10.0, validator=_seconds)
+    read: float | None = attrs.field(default=30.0, validator=_seconds)
 
     @classmethod
     def coerce(cls, value: Timeout | float | int | None) -> Timeout:

@@ -13,15 +13,12 @@ import enum
 from collections.abc import Iterable
 from decimal import Decimal
 
+from .._checks import positive_int
+
 Query = list[tuple[str, str]]
 
-
-def positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be a positive int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return value
+__all__ = ["Query", "add", "amount", "choices", "day", "flag", "optional_text", "page_query",
+           "paging", "positive_int"]
 
 
 def paging(page: object, per_page: object) -> tuple[int, int | None]:
