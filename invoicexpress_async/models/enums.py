@@ -19,9 +19,6 @@ class DocumentType(enum.StrEnum):
     VAT_MOSS_CREDIT_NOTE = "VatMossCreditNote"
     VAT_MOSS_RECEIPT = "VatMossReceipt"
 
-    def __str__(self) -> str:
-        return self.value
-
 
 class DocumentStatus(enum.StrEnum):
     """Document states. Note the API's own split: list filters say ``sent`` for what
@@ -35,15 +32,9 @@ class DocumentStatus(enum.StrEnum):
     SECOND_COPY = "second_copy"
     DELETED = "deleted"
 
-    def __str__(self) -> str:
-        return self.value
-
 
 class ArchivedFilter(enum.StrEnum):
     """Values of the client-invoices ``archived`` filter."""
 
     ARCHIVED = "archived"
     NON_ARCHIVED = "non_archived"
-
-    def __str__(self) -> str:
-        return self.value
