@@ -57,11 +57,23 @@ def sandbox_process(*args: str) -> Iterator[Server]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 def best_of(rounds: int, run: Callable[[], float]) -> float:
     """The fastest of ``rounds`` timings (the least disturbed by the machine)."""
     return min(run() for _ in range(rounds))
+
+
+def interleaved(rounds: int, *runs: Callable[[], float]) -> list[float]:
+    """The best timing of each run, taking turns round by round, so that a slow
+    spell of the machine hits every side alike instead of one block of rounds."""
+    best = [float("inf")] * len(runs)
+    for _ in range(rounds):
+        for index, run in enumerate(runs):
+            best[index] = min(best[index], run())
+    return best
 
 
 def timed(function: Callable[[], Any]) -> tuple[float, Any]:

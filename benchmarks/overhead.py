@@ -24,7 +24,7 @@ import orjson
 import invoicexpress_async as ix
 from invoicexpress_async.export import ExportSpec, run_export
 
-from ._common import Figure, Server, best_of, sandbox_process
+from ._common import Figure, Server, interleaved, sandbox_process
 
 INVOICES, PER_PAGE, PREFETCH = 30_000, 30, 4
 
@@ -87,8 +87,7 @@ def typed(server: Server) -> Figure:
             async for _ in api.invoices.list(per_page=PER_PAGE):
                 count += 1
 
-    base = best_of(3, lambda: run_async(baseline))
-    ours = best_of(3, lambda: run_async(sdk))
+    base, ours = interleaved(5, lambda: run_async(baseline), lambda: run_async(sdk))
     ratio = ours / base
     return Figure("1", "SDK overhead, typed (30,000 invoices, per_page 30, prefetch 4)",
                   f"{ratio:.2f}x ({ours:.2f} s vs {base:.2f} s;"
@@ -112,8 +111,7 @@ def raw(server: Server) -> Figure:
                 await run_export(api, ExportSpec(kind="invoices", out=out, format="jsonl",
                                                  raw=True, per_page=PER_PAGE))
 
-        base = best_of(3, lambda: run_async(baseline))
-        ours = best_of(3, lambda: run_async(sdk))
+        base, ours = interleaved(7, lambda: run_async(baseline), lambda: run_async(sdk))
     ratio = ours / base
     return Figure("2", "SDK overhead, raw export (same 30,000 invoices to JSON lines)",
                   f"{ratio:.2f}x ({ours:.2f} s vs {base:.2f} s)", "<= 1.1x", ratio <= 1.1,

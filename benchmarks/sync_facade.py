@@ -7,7 +7,7 @@ import time
 
 import invoicexpress_async as ix
 
-from ._common import Figure, Server, best_of, sandbox_process
+from ._common import Figure, Server, interleaved, sandbox_process
 
 CALLS = 400
 
@@ -50,8 +50,7 @@ def portal_per_client(server: Server, calls: int) -> float:
 
 def run() -> list[Figure]:
     with sandbox_process("--invoices", "100") as server:
-        a = best_of(3, lambda: async_calls(server))
-        s = best_of(3, lambda: sync_calls(server))
+        a, s = interleaved(5, lambda: async_calls(server), lambda: sync_calls(server))
         per_call = portal_per_call(server, 100)
         per_client = portal_per_client(server, 100)
     ratio = s / a

@@ -12,6 +12,7 @@ This module is hand-written; ``_sync/`` is generated from the async sources by
 
 from __future__ import annotations
 
+import _thread
 import asyncio
 import os
 import threading
@@ -151,18 +152,40 @@ class Runner(Generic[A]):
     def call(self, function: Callable[..., Awaitable[T]], /, *args: Any, **kwargs: Any) -> T:
         """Run ``function(*args, **kwargs)`` on the client's loop and wait for it.
 
-        Straight into the portal's asyncio loop with ``run_coroutine_threadsafe``:
-        the same two thread hand-offs as ``portal.call`` without its task-group
-        bookkeeping (about 55 µs less per call; see benchmarks/sync_facade.py).
+        Every blocking call pays two thread hand-offs; this keeps them as cheap as
+        they get: a task started in the portal's asyncio loop and a bare lock the
+        loop releases when it is done (``portal.call`` and ``run_coroutine_threadsafe``
+        add 85 and 30 µs per call: see benchmarks/sync_facade.py).
         """
-        loop = self._ready_loop().loop
+        runner = self._ready_loop()
+        loop = runner.loop
         assert loop is not None
-        future = asyncio.run_coroutine_threadsafe(_awaited(function, args, kwargs), loop)
+        done = _thread.allocate_lock()
+        done.acquire()
+        outcome: list[asyncio.Task[T] | BaseException] = []
+
+        def start() -> None:
+            try:
+                task = loop.create_task(_awaited(function, args, kwargs))
+            except BaseException as exc:  # the loop is closing: report, never hang
+                outcome.append(exc)
+                done.release()
+                return
+            outcome.append(task)
+            task.add_done_callback(lambda _: done.release())
+
+        loop.call_soon_threadsafe(start)
         try:
-            return future.result()
-        except BaseException:
-            future.cancel()  # Ctrl-C while waiting: stop the work in the loop too
+            while not done.acquire(timeout=1.0):
+                if not runner.thread.is_alive():
+                    raise RuntimeError("the InvoiceXpress event loop thread has stopped")
+        except BaseException:  # Ctrl-C while waiting: stop the work in the loop too
+            loop.call_soon_threadsafe(_cancel, outcome)
             raise
+        result = outcome[0]
+        if isinstance(result, BaseException):
+            raise result
+        return result.result()
 
     def close(self) -> None:
         """Close the async client in its loop, then stop the loop thread. Idempotent."""
@@ -179,6 +202,11 @@ class Runner(Generic[A]):
             loop.portal.call(self._client.aclose)
         finally:
             loop.stop()
+
+
+def _cancel(outcome: list[Any]) -> None:
+    if outcome and isinstance(outcome[0], asyncio.Task):
+        outcome[0].cancel()
 
 
 async def _awaited(function: Callable[..., Awaitable[T]], args: tuple[Any, ...],

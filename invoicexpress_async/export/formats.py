@@ -69,17 +69,20 @@ def client_row(doc: dict[str, Any]) -> list[str]:
 
 
 class JsonLinesWriter:
-    """One JSON object per line."""
+    """One JSON object per line; ``raw`` documents are the API's dicts, written as they are."""
 
-    def __init__(self, out: IO[bytes], items_out: IO[bytes] | None = None) -> None:
+    def __init__(self, out: IO[bytes], *, raw: bool = False) -> None:
         self._out = out
+        self._raw = raw
 
     def header(self) -> None:
         pass
 
     def write(self, documents: list[Any]) -> None:
         dumps, newline = orjson.dumps, orjson.OPT_APPEND_NEWLINE
-        self._out.write(b"".join([dumps(as_dict(d), option=newline) for d in documents]))
+        if not self._raw:
+            documents = [as_dict(d) for d in documents]
+        self._out.write(b"".join([dumps(d, option=newline) for d in documents]))
 
 
 class _CsvText:
@@ -119,9 +122,10 @@ class CsvWriter:
 Writer = JsonLinesWriter | CsvWriter
 
 
-def make_writer(kind: str, fmt: str, out: IO[bytes], items_out: IO[bytes] | None) -> Writer:
+def make_writer(kind: str, fmt: str, out: IO[bytes], items_out: IO[bytes] | None, *,
+                raw: bool = False) -> Writer:
     if fmt == "jsonl":
-        return JsonLinesWriter(out)
+        return JsonLinesWriter(out, raw=raw)
     if kind == "invoices":
         return CsvWriter(out, items_out, columns=INVOICE_COLUMNS, row=invoice_row)
     return CsvWriter(out, None, columns=CLIENT_COLUMNS, row=client_row)

@@ -87,7 +87,7 @@ async def run_export(api: AsyncInvoiceXpress, spec: ExportSpec,
     started = time.perf_counter()
     if spec.out is None:
         out = sys.stdout.buffer
-        writer = make_writer(spec.kind, spec.format, out, None)
+        writer = make_writer(spec.kind, spec.format, out, None, raw=spec.raw)
         writer.header()
         async for page in _paginator(api, spec, 1).pages():
             writer.write(page.items)
@@ -117,7 +117,7 @@ async def run_export(api: AsyncInvoiceXpress, spec: ExportSpec,
     with contextlib.ExitStack() as stack:
         files: list[IO[bytes]] = [stack.enter_context(_part(t).open(mode)) for t in targets]
         writer = make_writer(spec.kind, spec.format, files[0],
-                             files[1] if len(files) > 1 else None)
+                             files[1] if len(files) > 1 else None, raw=spec.raw)
         if mode == "wb":
             writer.header()
             _checkpoint(checkpoint, targets, files, state_path)
