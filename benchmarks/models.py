@@ -43,16 +43,18 @@ def per_invoice(build: Any, data: list[dict[str, Any]]) -> float:
     return best / len(data) * 1e6
 
 
-def profile_top(build: Any, data: list[dict[str, Any]], lines: int = 6) -> str:
+def profile_top(build: Any, data: list[dict[str, Any]], lines: int = 4) -> str:
+    """The functions building takes its time in: 'name share%' by own time."""
     profiler = cProfile.Profile()
     profiler.enable()
     for entry in data[:5000]:
         build(entry)
     profiler.disable()
-    out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(lines)
-    rows = [r for r in out.getvalue().splitlines() if r.strip() and r.strip()[0].isdigit()]
-    return "; ".join(" ".join(r.split()[5:])[:60] for r in rows[:4])
+    stats = pstats.Stats(profiler, stream=io.StringIO()).stats  # type: ignore[attr-defined]
+    total = sum(row[2] for row in stats.values()) or 1.0
+    top = sorted(stats.items(), key=lambda item: item[1][2], reverse=True)[:lines]
+    return ", ".join(f"{name.replace('structure_', 'build ')} {row[2] / total:.0%}"
+                     for (_, _, name), row in top)
 
 
 def run() -> list[Figure]:
