@@ -40,3 +40,18 @@ def validator(check: Callable[[str, Any], object], *, prefix: str = "",
 
 def positive_number(name: str, value: object) -> float:
     return number(name, value, positive=True)
+
+
+def text(name: str, value: object) -> str:
+    """A str with something in it."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+    if not value.strip():
+        raise ValueError(f"{name} must not be empty")
+    return value
+
+
+def optional_text(name: str, value: object) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{name} must be a str or None, got {type(value).__name__}")
+    return value

@@ -6,6 +6,8 @@ import re
 
 import attrs
 
+from .._checks import optional_text, text, validator
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LANGUAGES = ("en", "pt", "es")
 
@@ -42,26 +44,18 @@ class Client:
     open_account_link: str | None = None
 
 
-def _required_text(inst: object, attr: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str):
-        raise TypeError(f"{attr.name} must be a str, got {type(value).__name__}")
-    if not value.strip():
-        raise ValueError(f"{attr.name} must not be empty")
-
-
-def _optional_text(inst: object, attr: attrs.Attribute[str | None], value: object) -> None:
-    if value is not None and not isinstance(value, str):
-        raise TypeError(f"{attr.name} must be a str or None, got {type(value).__name__}")
+_required_text = validator(text)
+_optional_text = validator(optional_text, optional=True)
 
 
 def _email(inst: object, attr: attrs.Attribute[str | None], value: str | None) -> None:
-    _optional_text(inst, attr, value)
+    optional_text(attr.name, value)
     if value is not None and not _EMAIL.match(value):
         raise ValueError(f"{attr.name} must be a valid email address, got {value!r}")
 
 
 def _language(inst: object, attr: attrs.Attribute[str | None], value: str | None) -> None:
-    _optional_text(inst, attr, value)
+    optional_text(attr.name, value)
     if value is not None and value not in _LANGUAGES:
         raise ValueError(f"{attr.name} must be one of {', '.join(_LANGUAGES)}, got {value!r}")
 

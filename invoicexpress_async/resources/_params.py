@@ -13,12 +13,12 @@ import enum
 from collections.abc import Iterable
 from decimal import Decimal
 
-from .._checks import positive_int
+from .._checks import optional_text, positive_int, text
 
 Query = list[tuple[str, str]]
 
 __all__ = ["Query", "add", "amount", "choices", "day", "flag", "optional_text", "page_query",
-           "paging", "positive_int"]
+           "paging", "positive_int", "text"]
 
 
 def paging(page: object, per_page: object) -> tuple[int, int | None]:
@@ -33,14 +33,6 @@ def page_query(number: int, per_page: int | None) -> Query:
     if per_page is not None:
         query.append(("per_page", str(per_page)))
     return query
-
-
-def optional_text(name: str, value: object) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str or None, got {type(value).__name__}")
-    return value
 
 
 def choices(name: str, value: object, vocabulary: type[enum.Enum]) -> list[str] | None:

@@ -57,11 +57,8 @@ class AsyncClients(Resource):
 
     async def find_by_code(self, code: str) -> Client:
         """The client whose code is ``code`` (codes are unique); NotFoundError if none."""
-        if not isinstance(code, str):
-            raise TypeError(f"code must be a str, got {type(code).__name__}")
-        if not code.strip():
-            raise ValueError("code must not be empty")
-        request = Request("GET", "/clients/find-by-code.json", [("client_code", code)])
+        request = Request("GET", "/clients/find-by-code.json",
+                          [("client_code", _params.text("code", code))])
         return await self._one(request, "client", Client)
 
     def invoices(self, client_id: int, *,
