@@ -215,14 +215,8 @@ async def _export(args: argparse.Namespace, spec: ExportSpec) -> tuple[ExportRes
                                       retry=RetryPolicy(max_attempts=args.max_attempts)) as api:
             show = not args.quiet and sys.stderr.isatty()
             view = _ProgressView(api, spec.kind, show)
-            if spec.resume:
-                from .export.checkpoint import Checkpoint
-
-                previous = Checkpoint.load(Checkpoint.path_for(spec.out)) if spec.out else None
-                if previous is not None and previous.query == spec.signature():
-                    view.resumed(previous.documents)
             try:
-                result = await run_export(api, spec, view.page)
+                result = await run_export(api, spec, view.page, view.resumed)
             finally:
                 view.close()
             return result, api.stats

@@ -82,7 +82,10 @@ def _part(path: Path) -> Path:
 
 
 async def run_export(api: AsyncInvoiceXpress, spec: ExportSpec,
-                     on_page: OnPage | None = None) -> ExportResult:
+                     on_page: OnPage | None = None,
+                     on_resume: Callable[[int], None] | None = None) -> ExportResult:
+    """Export ``spec``; ``on_page`` sees each page written, ``on_resume`` the number of
+    documents an interrupted run had already written, when this one continues it."""
     result = ExportResult()
     started = time.perf_counter()
     if spec.out is None:
@@ -113,6 +116,8 @@ async def run_export(api: AsyncInvoiceXpress, spec: ExportSpec,
         mode = "ab"
         result.resumed_from = checkpoint.last_page
         result.documents = checkpoint.documents
+        if on_resume is not None:
+            on_resume(checkpoint.documents)
 
     with contextlib.ExitStack() as stack:
         files: list[IO[bytes]] = [stack.enter_context(_part(t).open(mode)) for t in targets]
