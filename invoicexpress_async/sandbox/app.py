@@ -17,7 +17,7 @@ import attrs
 import orjson
 from aiohttp import web
 
-from .data import dumps
+from .data import FIRST_CLIENT_ID, FIRST_INVOICE_ID, dumps
 from .state import Account
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -235,20 +235,22 @@ def _statuses(wanted: list[str]) -> set[str]:
     return {("final" if s == "sent" else s) for s in wanted}
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class _Filter:
-    types: set[str]
-    statuses: set[str]
-    date_from: int | None
-    date_to: int | None
-    due_from: int | None
-    due_to: int | None
-    total_from: Decimal | None
-    total_to: Decimal | None
-    archived: bool
-    non_archived: bool
-    text: str
-    reference: str
+    """A list query; every field defaults to "no filter"."""
+
+    types: set[str] = attrs.field(factory=set)
+    statuses: set[str] = attrs.field(factory=set)
+    date_from: int | None = None
+    date_to: int | None = None
+    due_from: int | None = None
+    due_to: int | None = None
+    total_from: Decimal | None = None
+    total_to: Decimal | None = None
+    archived: bool = True
+    non_archived: bool = True
+    text: str = ""
+    reference: str = ""
     client_index: int | None = None
 
     def matches(self, account: Account, index: int) -> bool:
@@ -333,7 +335,7 @@ async def list_invoices(request: web.Request) -> web.StreamResponse:
 
 async def get_invoice(request: web.Request) -> web.StreamResponse:
     account: Account = request[ACCOUNT_KEY]
-    index = _int(request.match_info["id"]) - 500_001
+    index = _int(request.match_info["id"]) - FIRST_INVOICE_ID
     if not 0 <= index < account.invoices.count:
         return _error(404, "Document not found")
     return web.Response(body=b'{"invoice":' + account.invoices.body(index) + b"}",
@@ -395,11 +397,9 @@ async def client_invoices(request: web.Request) -> web.StreamResponse:
     archived_values = set(wanted.get("archived") or ())
     flt = _Filter(types=set(wanted.get("by_type") or ()),
                   statuses=_statuses(list(wanted.get("status") or ())),
-                  date_from=None, date_to=None, due_from=None, due_to=None, total_from=None,
-                  total_to=None,
                   archived=not archived_values or "archived" in archived_values,
                   non_archived=not archived_values or "non_archived" in archived_values,
-                  text="", reference="", client_index=client_id - 100_001)
+                  client_index=client_id - FIRST_CLIENT_ID)
     page, per_page = _page_args(request)
     return _serve_invoices(account, flt, page, per_page)
 
