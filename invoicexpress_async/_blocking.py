@@ -268,22 +268,10 @@ class SyncClientBase(Generic[A]):
 
     _runner: Runner[A]
 
-    @property
-    def account_name(self) -> str:
-        return self._runner.client.account_name
-
-    @property
-    def base_url(self) -> str:
-        return self._runner.client.base_url
-
-    @property
-    def stats(self) -> TransportStats:
-        """Attempts, retries and 429s of this client so far."""
-        return self._runner.client.stats
-
     def __repr__(self) -> str:
-        return (f"{type(self).__name__}(account_name={self.account_name!r},"
-                f" base_url={self.base_url!r}, api_key=***)")
+        client = self._runner.client
+        return (f"{type(self).__name__}(account_name={client.account_name!r},"
+                f" base_url={client.base_url!r}, api_key=***)")
 
     def close(self) -> None:
         """Close the connections and stop the loop thread. Safe to call twice."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 
@@ -55,3 +56,48 @@ def optional_text(name: str, value: object) -> str | None:
     if value is not None and not isinstance(value, str):
         raise TypeError(f"{name} must be a str or None, got {type(value).__name__}")
     return value
+
+
+MAX_ID = 2**63 - 1
+# an amount with more digits or a larger exponent than this is a mistake, not money
+# (Decimal("1e300000000") would be a 300 MB query value)
+MAX_AMOUNT_DIGITS = 24
+MAX_AMOUNT_EXPONENT = 12
+
+
+def identifier(name: str, value: object) -> int:
+    """An API id: a positive int that fits the server's 64-bit columns."""
+    number = positive_int(name, value)
+    if number > MAX_ID:
+        raise ValueError(f"{name} must be at most 2**63 - 1, got {value!r}")
+    return number
+
+
+def amount(name: str, value: object, *, positive: bool = False,
+           maximum: Decimal | None = None) -> Decimal:
+    """Money or a quantity: a ``Decimal`` or ``int`` (never a float), finite, of sane size,
+    >= 0 (> 0 when ``positive``) and at most ``maximum`` when given."""
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
+        raise TypeError(f"{name} must be a Decimal or an int, got {type(value).__name__}")
+    number = Decimal(value)
+    if not number.is_finite():
+        raise ValueError(f"{name} must be a finite amount, got {value!r}")
+    digits = number.as_tuple()
+    exponent = int(digits.exponent)
+    if len(digits.digits) > MAX_AMOUNT_DIGITS or abs(exponent) > MAX_AMOUNT_EXPONENT \
+            or number.adjusted() > MAX_AMOUNT_EXPONENT:
+        raise ValueError(f"{name} has too many digits to be an amount, got {value!r:.40}")
+    if number < 0 or (positive and number == 0):
+        raise ValueError(f"{name} must be {'>' if positive else '>='} 0, got {value!r}")
+    if maximum is not None and number > maximum:
+        raise ValueError(f"{name} must be at most {maximum}, got {value!r}")
+    return number
+
+
+def instance(name: str, value: object, kind: type, *, optional: bool = False) -> None:
+    """``value`` is a ``kind`` (or None when ``optional``), else a TypeError naming it."""
+    if optional and value is None:
+        return
+    if not isinstance(value, kind):
+        raise TypeError(f"{name} must be a {kind.__name__}{' or None' if optional else ''},"
+                        f" got {type(value).__name__}")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
+from collections.abc import Mapping
 
 import yarl
 
-from ._checks import positive_int
+from ._checks import positive_int, text
+from ._transport.urls import is_loopback
 
 ENV_ACCOUNT_NAME = "INVOICEXPRESS_ACCOUNT_NAME"
 ENV_API_KEY = "INVOICEXPRESS_API_KEY"
@@ -24,17 +25,6 @@ def credential(name: str, value: str | None, env: str) -> str:
     if not value.strip():
         raise ValueError(f"{name} must not be empty")
     return value
-
-
-def is_loopback(host: str | None) -> bool:
-    if not host:
-        return False
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def base_url(value: str | None, account_name: str) -> str:
@@ -57,3 +47,40 @@ def base_url(value: str | None, account_name: str) -> str:
 def prefetch(value: object) -> int:
     """Pages in flight while streaming; 1 fetches one page at a time."""
     return positive_int("prefetch", value)
+
+
+def api_path(value: object) -> str:
+    """A path below the account's API root (``/invoices.json``), for ``api.request``."""
+    path = text("path", value)
+    url = yarl.URL(path)
+    if url.is_absolute() or not path.startswith("/") or path.startswith("//"):
+        raise ValueError(f"path must be relative to the account, starting with /, got {path!r}")
+    if url.query_string or url.fragment or ".." in url.parts:
+        raise ValueError("path must not carry a query, a fragment or '..'; pass params=")
+    return path
+
+
+def query_pairs(params: object) -> tuple[tuple[str, str], ...]:
+    """``params`` (a mapping or a sequence of pairs) as query pairs of text."""
+    if params is None:
+        return ()
+    if isinstance(params, Mapping):
+        pairs = list(params.items())
+    elif isinstance(params, (list, tuple)):
+        pairs = list(params)
+    else:
+        raise TypeError(f"params must be a mapping or a list of pairs,"
+                        f" got {type(params).__name__}")
+    out = []
+    for pair in pairs:
+        if not (isinstance(pair, tuple) and len(pair) == 2):
+            raise TypeError(f"params must hold (key, value) pairs, got {pair!r:.40}")
+        key, value = pair
+        if not isinstance(key, str) or isinstance(value, bool) \
+                or not isinstance(value, (str, int)):
+            raise TypeError(f"params must map str to str or int, got {key!r:.40}: "
+                            f"{type(value).__name__}")
+        if key.lower() == "api_key":
+            raise ValueError("params must not carry api_key: the client adds it")
+        out.append((key, str(value)))
+    return tuple(out)

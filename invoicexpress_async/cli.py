@@ -22,9 +22,9 @@ from .client import AsyncInvoiceXpress
 from .errors import InvoiceXpressError
 from .export import ExportResult, ExportSpec, ResumeRefused, run_export
 from .pagination import Page
-from .sandbox.__main__ import add_arguments as add_sandbox_arguments
-from .sandbox.__main__ import parse_rate
-from .sandbox.__main__ import run as run_sandbox
+from .sandbox.command import add_arguments as add_sandbox_arguments
+from .sandbox.command import parse_rate
+from .sandbox.command import run as run_sandbox
 
 PROG = "invoicexpress-async"
 DEFAULT_SANDBOX_INVOICES = 10_000
@@ -91,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     archive.add_argument("--non-archived", action="store_true",
                          help="non-archived documents only")
     tuning = export.add_argument_group("speed")
-    tuning.add_argument("--per-page", type=_positive, default=100)
+    tuning.add_argument("--per-page", type=_positive, default=30,
+                        help="documents per request (default 30; the API's own default is 10)")
     tuning.add_argument("--prefetch", type=_positive, default=4)
     tuning.add_argument("--rate-limit", type=parse_rate, default=None, metavar="N/SECONDS",
                         help="client-side limit per account (default 780/60)")

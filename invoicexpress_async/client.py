@@ -3,17 +3,38 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from pathlib import Path
 from types import TracebackType
+from typing import Any
+
+import orjson
 
 from . import _config
-from ._transport import RateLimit, Requester, RetryPolicy, Secret, SessionPool, Timeout
+from ._checks import instance, positive_int, text
+from ._transport import RateLimit, Request, Requester, RetryPolicy, Secret, SessionPool, Timeout
 from ._transport.requester import TransportStats
-from .resources import AsyncClients, AsyncInvoiceDocuments, AsyncSequences
+from ._transport.retry import SAFE_METHODS
+from ._transport.urls import checked_file_url
+from .polling import PollPolicy
+from .resources import (
+    AsyncClients,
+    AsyncInvoiceFamily,
+    AsyncInvoices,
+    AsyncPayableDocuments,
+    AsyncReceipts,
+    AsyncSequences,
+)
+from .resources import families as _families
 from .resources._base import Core
 
 _DEFAULT_RATE_LIMIT = RateLimit()
+DEFAULT_MAX_DOWNLOAD = 64 * 1024 * 1024
+_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
 
 
 class AsyncInvoiceXpress:
@@ -21,32 +42,40 @@ class AsyncInvoiceXpress:
 
     Use it as ``async with AsyncInvoiceXpress(...) as api:`` or call ``aclose()``.
     Many clients (of many accounts) can share one :class:`SessionPool`; a client
-    closes only a pool it created itself. ``clock`` and ``sleep`` replace
-    ``time.monotonic``/``asyncio.sleep`` for the limiter and the retries (tests).
+    closes only a pool it created itself. ``poll`` is how patiently 202 answers
+    (PDF, QR code) are polled. ``clock`` and ``sleep`` replace
+    ``time.monotonic``/``asyncio.sleep`` for the limiter, retries and polls (tests).
     """
+
+    account_name: str
+    base_url: str
+    prefetch: int
+    timeout: Timeout
+    retry: RetryPolicy
+    rate_limit: RateLimit | None
+    poll: PollPolicy
 
     def __init__(self, account_name: str | None = None, api_key: str | None = None, *,
                  base_url: str | None = None, timeout: Timeout | float | None = None,
                  retry: RetryPolicy | None = None,
                  rate_limit: RateLimit | None = _DEFAULT_RATE_LIMIT,
                  pool: SessionPool | None = None, prefetch: int = 4,
+                 poll: PollPolicy | None = None,
                  clock: Callable[[], float] | None = None,
                  sleep: Callable[[float], Awaitable[None]] | None = None) -> None:
         self.account_name = _config.credential("account_name", account_name,
                                                 _config.ENV_ACCOUNT_NAME)
         self._api_key = Secret(_config.credential("api_key", api_key, _config.ENV_API_KEY))
         self.base_url = _config.base_url(base_url, self.account_name)
-        if retry is not None and not isinstance(retry, RetryPolicy):
-            raise TypeError(f"retry must be a RetryPolicy, got {type(retry).__name__}")
-        if rate_limit is not None and not isinstance(rate_limit, RateLimit):
-            raise TypeError(f"rate_limit must be a RateLimit or None,"
-                            f" got {type(rate_limit).__name__}")
-        if pool is not None and not isinstance(pool, SessionPool):
-            raise TypeError(f"pool must be a SessionPool, got {type(pool).__name__}")
+        instance("retry", retry, RetryPolicy, optional=True)
+        instance("rate_limit", rate_limit, RateLimit, optional=True)
+        instance("pool", pool, SessionPool, optional=True)
+        instance("poll", poll, PollPolicy, optional=True)
         self.prefetch = _config.prefetch(prefetch)
         self.timeout = Timeout.coerce(timeout)
         self.retry = retry or RetryPolicy()
         self.rate_limit = rate_limit
+        self.poll = poll or PollPolicy()
         self._owns_pool = pool is None
         self._pool = pool if pool is not None else SessionPool()
         clock = clock or time.monotonic
@@ -56,9 +85,14 @@ class AsyncInvoiceXpress:
         self._requester = Requester(base_url=self.base_url, api_key=self._api_key,
                                     pool=self._pool, limiter=limiter, retry=self.retry,
                                     timeout=self.timeout, clock=clock, sleep=sleep)
-        core = Core(self._requester, self.prefetch)
+        core = Core(self._requester, self.prefetch, self.poll, clock, sleep)
         self.clients = AsyncClients(core)
-        self.invoices = AsyncInvoiceDocuments(core)
+        self.invoices = AsyncInvoices(core, _families.INVOICES)
+        self.invoice_receipts = AsyncInvoiceFamily(core, _families.INVOICE_RECEIPTS)
+        self.simplified_invoices = AsyncPayableDocuments(core, _families.SIMPLIFIED_INVOICES)
+        self.credit_notes = AsyncInvoiceFamily(core, _families.CREDIT_NOTES)
+        self.debit_notes = AsyncInvoiceFamily(core, _families.DEBIT_NOTES)
+        self.receipts = AsyncReceipts(core)
         self.sequences = AsyncSequences(core)
 
     def __repr__(self) -> str:
@@ -72,7 +106,62 @@ class AsyncInvoiceXpress:
 
     @property
     def pool(self) -> SessionPool:
+        """The connection pool this client sends through."""
         return self._pool
+
+    async def request(self, method: str, path: str, *,
+                      params: Mapping[str, str | int] | Sequence[tuple[str, str]] | None = None,
+                      json: Any = None, idempotent: bool | None = None) -> Any:
+        """Call an endpoint the SDK does not model yet; return its decoded JSON (or None).
+
+        ``path`` is relative to the account (``"/invoices.json"``); the api key is added
+        for you. The same limiter, retries, errors and redaction apply. ``idempotent``
+        says whether the request may be sent twice (default: only for GET).
+        """
+        verb = text("method", method).upper()
+        if verb not in _METHODS:
+            raise ValueError(f"method must be one of {', '.join(_METHODS)}, got {method!r}")
+        instance("idempotent", idempotent, bool, optional=True)
+        if json is not None:
+            try:
+                orjson.dumps(json)
+            except TypeError as exc:
+                raise TypeError(f"json cannot be sent as JSON: {exc}") from None
+        request = Request(verb, _config.api_path(path), _config.query_pairs(params), json,
+                          idempotent=verb in SAFE_METHODS if idempotent is None else idempotent)
+        return (await self._requester.send(request)).body
+
+    async def download(self, url: str, *, max_bytes: int = DEFAULT_MAX_DOWNLOAD) -> bytes:
+        """The file at ``url`` (a PDF, QR image or SAF-T URL the API returned), in memory.
+
+        Fetched without the api key, over https only (plain http for loopback),
+        at most ``max_bytes`` (64 MiB by default; more is a DecodeError).
+        """
+        target = checked_file_url("url", url)
+        limit = positive_int("max_bytes", max_bytes)
+        sink = _MemorySink()
+        await self._requester.download(target, sink, max_bytes=limit)
+        return bytes(sink.data)
+
+    async def download_to(self, url: str, path: str | os.PathLike[str], *,
+                          max_bytes: int = DEFAULT_MAX_DOWNLOAD) -> Path:
+        """Stream the file at ``url`` to ``path`` (written whole or not at all: a temporary
+        file beside it is renamed when complete). Same rules as :meth:`download`."""
+        target = checked_file_url("url", url)
+        limit = positive_int("max_bytes", max_bytes)
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(f"path must be a str or a path, got {type(path).__name__}")
+        destination = Path(path)
+        handle = _temporary_beside(destination)
+        try:
+            with handle:
+                await self._requester.download(target, _FileSink(handle), max_bytes=limit)
+            os.replace(handle.name, destination)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(handle.name)
+            raise
+        return destination
 
     async def aclose(self) -> None:
         """Release the connections, when this client created its pool. Safe to call twice."""
@@ -85,3 +174,34 @@ class AsyncInvoiceXpress:
     async def __aexit__(self, exc_type: type[BaseException] | None,
                         exc: BaseException | None, tb: TracebackType | None) -> None:
         await self.aclose()
+
+
+def _temporary_beside(destination: Path) -> Any:
+    """An open temporary file in ``destination``'s directory, renamed over it when whole."""
+    if destination.is_dir():
+        raise ValueError(f"path must be a file, not the directory {destination}")
+    return tempfile.NamedTemporaryFile(dir=destination.parent, prefix=f".{destination.name}.",
+                                       suffix=".part", delete=False)
+
+
+class _MemorySink:
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def restart(self) -> None:
+        self.data.clear()
+
+    def write(self, chunk: bytes) -> None:
+        self.data += chunk
+
+
+class _FileSink:
+    def __init__(self, handle: Any) -> None:
+        self._handle = handle
+
+    def restart(self) -> None:
+        self._handle.seek(0)
+        self._handle.truncate()
+
+    def write(self, chunk: bytes) -> None:
+        self._handle.write(chunk)

@@ -17,6 +17,7 @@ __all__ = [
     "InvalidStateError",
     "InvoiceXpressError",
     "NotFoundError",
+    "PollTimeout",
     "RateLimitError",
     "RequestTimeout",
     "ServerError",
@@ -125,6 +126,15 @@ class DecodeError(InvoiceXpressError):
                  body: Any = None) -> None:
         super().__init__(message, method=method, url=url)
         self.body = body
+
+
+class PollTimeout(InvoiceXpressError):
+    """A 202 "not ready yet" answer did not turn into a result within the poll timeout."""
+
+    def __init__(self, message: str, *, seconds: float, polls: int) -> None:
+        super().__init__(message)
+        self.seconds = seconds
+        self.polls = polls
 
 
 class SyncInAsyncDeadlockError(InvoiceXpressError, RuntimeError):

@@ -3,8 +3,10 @@
 Page 1 is fetched alone: it tells ``total_pages``. From then on up to
 ``prefetch`` pages are in flight at once, and pages are still handed out in
 page order, whatever order they complete in. The stream stops at
-``total_pages`` (trusting the smallest value seen) or at the first short or
-empty page, and cancels whatever it fetched beyond that. A consumer that stops
+``total_pages`` (trusting the smallest value seen) or at an empty page, and
+cancels whatever it fetched beyond that. A page shorter than the ``per_page``
+asked for ends the stream only when the server sends no ``total_pages``: a
+server that caps ``per_page`` below what was asked still delivers every item. A consumer that stops
 early (``break``, an exception, cancellation) leaves no task behind: the
 iterators are async generators whose ``finally`` cancels and awaits the window.
 """
@@ -46,7 +48,7 @@ class AsyncPaginator(Generic[T]):
     """
 
     def __init__(self, fetch: FetchRaw, parse: Callable[[Any], T], *, start_page: int,
-                 per_page: int | None, prefetch: int) -> None:
+                 per_page: int, prefetch: int) -> None:
         self._fetch = fetch
         self._parse = parse
         self.start_page = start_page
@@ -162,19 +164,15 @@ class _PageStream(Generic[T]):
 
     def _is_last(self, page: Page[T]) -> bool:
         self._check_progress(page)
-        pagination = page.pagination
-        if pagination is not None:
-            if pagination.total_pages is not None:
-                total = pagination.total_pages
-                if self._last_page is None or total < self._last_page:
-                    self._last_page = total
-            if self._page_size is None and pagination.per_page:
-                self._page_size = pagination.per_page
-        if self._page_size is None:
-            self._page_size = len(page.items)
-        if self._last_page is not None and page.number >= self._last_page:
+        if not page.items:
             return True
-        return not page.items or len(page.items) < self._page_size
+        pagination = page.pagination
+        if pagination is not None and pagination.total_pages is not None:
+            total = pagination.total_pages
+            if self._last_page is None or total < self._last_page:
+                self._last_page = total
+            return page.number >= self._last_page
+        return len(page.items) < self._page_size  # no total: a short page is the last
 
     async def aclose(self) -> None:
         """Cancel every fetch still in flight and wait for them to finish."""

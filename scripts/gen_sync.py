@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import builtins
 import difflib
 import subprocess
 import sys
@@ -85,6 +86,10 @@ def _names(*nodes: ast.AST | None) -> set[str]:
             if isinstance(n, ast.Name)}
 
 
+class GeneratorError(Exception):
+    """The async sources have a shape the generator cannot map to a blocking twin."""
+
+
 def _returns_paginator(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return func.returns is not None and "AsyncPaginator" in ast.unparse(func.returns)
 
@@ -127,54 +132,161 @@ def _docstring(node: ast.AST, indent: str) -> str:
 
 def _render_module(header_doc: str, imports: dict[str, str], used: set[str],
                    body: str) -> str:
+    missing = sorted(name for name in used if name not in imports
+                     and name not in dir(builtins))
+    if missing:
+        raise GeneratorError(f"{header_doc}: no import found for {', '.join(missing)}")
     lines = sorted({imports[name] for name in used if name in imports})
     return (f'{HEADER}"""{header_doc}"""\n\nfrom __future__ import annotations\n\n'
             + "\n".join(lines) + "\n\n\n" + body)
 
 
-def generate_resource(path: Path) -> tuple[str, list[str]] | None:
+def _is_property(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(isinstance(d, ast.Name) and d.id == "property" for d in func.decorator_list)
+
+
+def _sub_resources(cls: ast.ClassDef, where: str) -> list[tuple[str, str]]:
+    """``self.<name> = Async<X>(...)`` in ``__init__``: (name, async class) pairs.
+    Any other public attribute set there has no blocking meaning: refuse it."""
+    found = []
+    for func in cls.body:
+        if not (isinstance(func, ast.FunctionDef) and func.name == "__init__"):
+            continue
+        for node in ast.walk(func):
+            if not isinstance(node, ast.Assign):
+                continue
+            for target in node.targets:
+                if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                        and target.value.id == "self") or target.attr.startswith("_"):
+                    continue
+                value = node.value
+                if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) \
+                        and value.func.id.startswith("Async"):
+                    found.append((target.attr, value.func.id))
+                elif where != "client":
+                    raise GeneratorError(f"{cls.name}.{target.attr}: a public attribute that"
+                                         " is not a resource has no sync twin")
+    return found
+
+
+def _annotated_attributes(cls: ast.ClassDef) -> list[tuple[str, ast.expr]]:
+    return [(node.target.id, node.annotation) for node in cls.body
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+            and not node.target.id.startswith("_")]
+
+
+def _method_twins(cls: ast.ClassDef, target: str, skip: frozenset[str] = frozenset()
+                  ) -> tuple[list[str], set[str]]:
+    """The blocking twins of ``cls``'s own public methods and properties."""
+    out: list[str] = []
+    used: set[str] = set()
+    for node in cls.body:
+        if isinstance(node, (ast.AnnAssign, ast.Expr)) \
+                or (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    and (node.name.startswith("_") or node.name in skip)):
+            continue
+        if isinstance(node, (ast.Assign, ast.ClassDef)):
+            names = [t.id for t in getattr(node, "targets", []) if isinstance(t, ast.Name)]
+            if isinstance(node, ast.ClassDef) or any(not n.startswith("_") for n in names):
+                raise GeneratorError(f"{cls.name}: a public class attribute has no sync twin")
+            continue
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            raise GeneratorError(f"{cls.name}: cannot map {ast.dump(node)[:60]}")
+        signature, names = _signature(node)
+        used |= names
+        call = _call_args(node.args)
+        doc = _docstring(node, "        ")
+        if _is_property(node):
+            out.append(f"    @property\n    def {node.name}{signature}:\n{doc}"
+                       f"        return {target}.{node.name}\n\n")
+        elif isinstance(node, ast.AsyncFunctionDef):
+            out.append(f"    def {node.name}{signature}:\n{doc}"
+                       f"        return self._runner.call({target}.{node.name}"
+                       f"{', ' if call else ''}{call})\n\n")
+        elif _returns_paginator(node):
+            used.add("Paginator")
+            out.append(f"    def {node.name}{signature}:\n{doc}"
+                       f"        return Paginator(self._runner, {target}.{node.name}({call}))\n\n")
+        else:
+            raise GeneratorError(f"{cls.name}.{node.name}: a public method must be async or"
+                                 " return an AsyncPaginator to have a blocking twin")
+    return out, used
+
+
+def _collect(paths: list[Path]) -> dict[str, tuple[str, ast.ClassDef]]:
+    """Every ``Async*`` class of resources/, by name: (module stem, class node)."""
+    found: dict[str, tuple[str, ast.ClassDef]] = {}
+    for path in paths:
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.ClassDef) and node.name.startswith("Async"):
+                found[node.name] = (path.stem, node)
+    return found
+
+
+def _resource_base(cls: ast.ClassDef, known: dict[str, tuple[str, ast.ClassDef]]) -> str | None:
+    bases = [ast.unparse(b) for b in cls.bases]
+    ours = [b for b in bases if b in known]
+    if len(ours) > 1 or (not ours and bases != ["Resource"]):
+        raise GeneratorError(f"{cls.name}: bases {bases} cannot be mapped (one Async* resource"
+                             " base, or Resource)")
+    return ours[0] if ours else None
+
+
+def generate_resource(path: Path, known: dict[str, tuple[str, ast.ClassDef]]
+                      ) -> tuple[str, list[str]] | None:
     """The sync twin of one resources/ module, and the class names it defines."""
     module = f"invoicexpress_async.resources.{path.stem}"
     tree = ast.parse(path.read_text())
     imports = _imports(tree, module)
     imports["Any"] = "from typing import Any"
+    imports["cast"] = "from typing import cast"
     imports["Callable"] = "from collections.abc import Callable"
     imports["Paginator"] = "from invoicexpress_async._blocking import Paginator"
     imports["Runner"] = "from invoicexpress_async._blocking import Runner"
     classes = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name.startswith("Async")]
     if not classes:
         return None
-    used: set[str] = {"Any", "Callable", "Runner"}
+    used: set[str] = set()
     chunks = []
     for cls in classes:
         imports[cls.name] = f"from {module} import {cls.name}"
-        used.add(cls.name)
-        out = [f"class {sync_name(cls.name)}:\n", _docstring(cls, "    "), "\n",
-               f"    def __init__(self, runner: Runner[Any],"
-               f" select: Callable[[Any], {cls.name}]) -> None:\n",
-               "        self._runner = runner\n        self._select = select\n\n",
-               f"    def __repr__(self) -> str:\n"
-               f"        return \"<{sync_name(cls.name)} resource>\"\n\n"]
-        for func in cls.body:
-            if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) \
-                    or func.name.startswith("_"):
-                continue
-            signature, names = _signature(func)
-            used |= names
-            call = _call_args(func.args)
-            target = "self._select(self._runner.client)"
-            out.append(f"    def {func.name}{signature}:\n{_docstring(func, '        ')}")
-            if isinstance(func, ast.AsyncFunctionDef):
-                out.append(f"        return self._runner.call({target}.{func.name}"
-                           f"{', ' if call else ''}{call})\n\n")
-            elif _returns_paginator(func):
-                used.add("Paginator")
-                out.append(f"        return Paginator(self._runner,"
-                           f" {target}.{func.name}({call}))\n\n")
-            else:
-                out.append(f"        return {target}.{func.name}({call})\n\n")
+        used |= {cls.name, "cast"}
+        base = _resource_base(cls, known)
+        subs = _sub_resources(cls, "resource")
+        out = [f"class {sync_name(cls.name)}{f'({sync_name(base)})' if base else ''}:\n",
+               _docstring(cls, "    "), "\n"]
+        if base:
+            stem = known[base][0]
+            imports[sync_name(base)] = f"from .{stem} import {sync_name(base)}" \
+                if stem != path.stem else ""
+            if imports[sync_name(base)]:
+                used.add(sync_name(base))
+        if base is None or subs:
+            used |= {"Any", "Callable", "Runner"}
+            out.append("    def __init__(self, runner: Runner[Any],"
+                       " select: Callable[[Any], Any]) -> None:\n")
+            out.append("        super().__init__(runner, select)\n" if base else
+                       "        self._runner = runner\n        self._select = select\n")
+            for attr, async_cls in subs:
+                if async_cls not in known:
+                    raise GeneratorError(f"{cls.name}.{attr}: {async_cls} is not a resource")
+                out.append(f"        self.{attr} = {sync_name(async_cls)}(runner,"
+                           f" lambda api: select(api).{attr})\n")
+                imports[sync_name(async_cls)] = \
+                    f"from .{known[async_cls][0]} import {sync_name(async_cls)}"
+                used.add(sync_name(async_cls))
+            out.append("\n")
+        if base is None:
+            out.append("    def __repr__(self) -> str:\n"
+                       "        return f\"<{type(self).__name__} resource>\"\n\n")
+        out.append(f"    def _target(self) -> {cls.name}:\n"
+                   f"        return cast({cls.name}, self._select(self._runner.client))\n\n")
+        twins, names = _method_twins(cls, "self._target()")
+        used |= names
+        out += twins
         chunks.append("".join(out))
     doc = f"Blocking twin of invoicexpress_async.resources.{path.stem}."
+    imports = {k: v for k, v in imports.items() if v}
     return _render_module(doc, imports, used, "\n\n".join(chunks)), \
         [sync_name(c.name) for c in classes]
 
@@ -191,27 +303,39 @@ def generate_client(resource_modules: dict[str, list[str]]) -> str:
     imports["AsyncInvoiceXpress"] = "from invoicexpress_async.client import AsyncInvoiceXpress"
     imports["Runner"] = "from invoicexpress_async._blocking import Runner"
     imports["SyncClientBase"] = "from invoicexpress_async._blocking import SyncClientBase"
+    imports["Paginator"] = "from invoicexpress_async._blocking import Paginator"
     imports["functools"] = "import functools"
     for stem, names in resource_modules.items():
         for name in names:
             imports[name] = f"from .resources.{stem} import {name}"
-    attributes = []
-    for node in ast.walk(init):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
-                and isinstance(node.value.func, ast.Name) \
-                and node.value.func.id.startswith("Async"):
-            (target,) = node.targets
-            if isinstance(target, ast.Attribute) and not target.attr.startswith("_"):
-                attributes.append((target.attr, sync_name(node.value.func.id)))
-                used.add(sync_name(node.value.func.id))
     body = ["class InvoiceXpress(SyncClientBase[AsyncInvoiceXpress]):\n",
             _docstring(cls, "    ").replace("AsyncInvoiceXpress(", "InvoiceXpress(")
             .replace("``async with", "``with").replace("``aclose()``", "``close()``"), "\n",
             f"    def __init__{signature}:\n",
             "        self._runner = Runner(functools.partial(AsyncInvoiceXpress,"
             f" {_call_args(init.args)}))\n"]
-    for attr, sync_cls in attributes:
-        body.append(f"        self.{attr} = {sync_cls}(self._runner, lambda api: api.{attr})\n")
+    for attr, async_cls in _sub_resources(cls, "client"):
+        body.append(f"        self.{attr} = {sync_name(async_cls)}(self._runner,"
+                    f" lambda api: api.{attr})\n")
+        used.add(sync_name(async_cls))
+    body.append("\n")
+    annotated = _annotated_attributes(cls)
+    declared = {name for name, _ in annotated} | {name for name, _ in _sub_resources(cls, "client")}
+    for node in ast.walk(init):
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) \
+                and isinstance(node.value, ast.Name) and node.value.id == "self" \
+                and not node.attr.startswith("_") and node.attr not in declared:
+            raise GeneratorError(f"AsyncInvoiceXpress.{node.attr}: declare it at class level"
+                                 " with its type, so that the blocking client can forward it")
+    for name, annotation in annotated:
+        mapped = map_annotation(annotation)
+        assert mapped is not None
+        used |= _names(mapped)
+        body.append(f"    @property\n    def {name}(self) -> {ast.unparse(mapped)}:\n"
+                    f"        return self._runner.client.{name}\n\n")
+    twins, names = _method_twins(cls, "self._runner.client", skip=frozenset({"aclose"}))
+    used |= names
+    body += twins
     doc = "Blocking twin of invoicexpress_async.client: InvoiceXpress."
     return _render_module(doc, imports, used, "".join(body))
 
@@ -220,10 +344,11 @@ def generate() -> dict[str, str]:
     """Every file of ``_sync/``, by path relative to it, formatted."""
     files: dict[str, str] = {}
     modules: dict[str, list[str]] = {}
-    for path in sorted((PACKAGE / "resources").glob("*.py")):
-        if path.stem.startswith("_"):
-            continue
-        made = generate_resource(path)
+    paths = [p for p in sorted((PACKAGE / "resources").glob("*.py"))
+             if not p.stem.startswith("_")]
+    known = _collect(paths)
+    for path in paths:
+        made = generate_resource(path, known)
         if made is not None:
             files[f"resources/{path.name}"], modules[path.stem] = made
     files["resources/__init__.py"] = (

@@ -275,7 +275,7 @@ async def test_a_server_that_ignores_page_cannot_loop_forever(api: ix.AsyncInvoi
     same = {"invoices": [{"id": 1}, {"id": 2}]}
     mocked.get(url("/invoices.json"), payload=same, repeat=True)
     with pytest.raises(ix.DecodeError, match="repeats page 1") as info:
-        [i async for i in api.invoices.list()]
+        [i async for i in api.invoices.list(per_page=2)]
     assert info.value.page == 2
     mocked.get(url("/clients.json"), payload={"clients": [{"id": "1"}], "pagination": {
         "current_page": 1, "total_pages": 9, "per_page": 1}}, repeat=True)

@@ -67,18 +67,26 @@ def _sync_text(annotation: Any) -> str:
     return re.sub(r"\b(Async\w+)\b", lambda m: gen.sync_name(m.group(1)), text)
 
 
+def _public(obj: Any) -> list[str]:
+    return sorted(name for name in dir(obj) if not name.startswith("_"))
+
+
 def _pairs() -> Iterator[tuple[str, Any, Any]]:
+    """Every public member (inherited ones included) of every async resource and of the
+    client, with its twin (None when missing)."""
     for name in async_resources.__all__:
-        async_cls = getattr(async_resources, name)
         if not name.startswith("Async"):
             continue
-        sync_cls = getattr(sync_resources, gen.sync_name(name))
-        for attr, member in vars(async_cls).items():
-            if attr.startswith("_") or not callable(member):
-                continue
-            yield f"{name}.{attr}", member, getattr(sync_cls, attr, None)
+        async_cls = getattr(async_resources, name)
+        sync_cls = getattr(sync_resources, gen.sync_name(name), None)
+        for attr in _public(async_cls):
+            yield f"{name}.{attr}", getattr(async_cls, attr), getattr(sync_cls, attr, None)
     yield "AsyncInvoiceXpress.__init__", ix.AsyncInvoiceXpress.__init__, \
         ix.InvoiceXpress.__init__
+    for attr in _public(ix.AsyncInvoiceXpress):
+        twin = "close" if attr == "aclose" else attr
+        yield f"AsyncInvoiceXpress.{attr}", getattr(ix.AsyncInvoiceXpress, attr), \
+            getattr(ix.InvoiceXpress, twin, None)
 
 
 PAIRS = list(_pairs())
@@ -87,12 +95,49 @@ PAIRS = list(_pairs())
 def test_parity_covers_every_public_method() -> None:
     names = {name for name, _, _ in PAIRS}
     assert {"AsyncClients.list", "AsyncClients.create", "AsyncClients.invoices",
-            "AsyncSequences.list", "AsyncInvoiceDocuments.list"} <= names
+            "AsyncSequences.list", "AsyncInvoices.list", "AsyncInvoices.add_payment",
+            "AsyncInvoices.create", "AsyncInvoiceXpress.download",
+            "AsyncInvoiceXpress.request"} <= names
+
+
+def test_every_instance_attribute_has_a_twin() -> None:
+    """Resources are instance attributes of the client: compare instances too."""
+    kwargs = {"account_name": "acme", "api_key": "k"}
+    async_api, sync_api = ix.AsyncInvoiceXpress(**kwargs), ix.InvoiceXpress(**kwargs)
+    try:
+        mapped = {"close" if n == "aclose" else n for n in _public(async_api)}
+        assert mapped <= set(_public(sync_api))
+        for name in _public(async_api):
+            member = getattr(async_api, name)
+            if type(member).__name__.startswith("Async") and hasattr(member, "_core"):
+                twin = getattr(sync_api, name)
+                assert type(twin).__name__ == gen.sync_name(type(member).__name__), name
+                assert set(_public(member)) == set(_public(twin)), name
+    finally:
+        sync_api.close()
+
+
+def test_the_generator_refuses_a_shape_it_cannot_map(tmp_path: Path) -> None:
+    source = tmp_path / "odd.py"
+    source.write_text("class AsyncOdd(Resource):\n    def peek(self) -> int:\n"
+                      "        return 1\n")
+    known = gen._collect([source])
+    with pytest.raises(gen.GeneratorError, match="peek"):
+        gen.generate_resource(source, known)
+    source.write_text("class AsyncOdd(Resource):\n    def __init__(self, core):\n"
+                      "        self.limit = 3\n")
+    with pytest.raises(gen.GeneratorError, match="limit"):
+        gen.generate_resource(source, gen._collect([source]))
 
 
 @pytest.mark.parametrize(("name", "async_fn", "sync_fn"), PAIRS, ids=[p[0] for p in PAIRS])
 def test_sync_twin_has_the_same_shape(name: str, async_fn: Any, sync_fn: Any) -> None:
     assert sync_fn is not None, f"{name} has no sync twin"
+    if isinstance(async_fn, property):
+        assert isinstance(sync_fn, property), name
+        async_fn, sync_fn = async_fn.fget, sync_fn.fget
+    if not callable(async_fn):
+        return
     a, s = inspect.signature(async_fn), inspect.signature(sync_fn)
     assert list(a.parameters) == list(s.parameters)
     for param in a.parameters.values():
@@ -101,7 +146,7 @@ def test_sync_twin_has_the_same_shape(name: str, async_fn: Any, sync_fn: Any) ->
         assert twin.default == param.default, param.name
         assert _sync_text(param.annotation) == _sync_text(twin.annotation), param.name
     assert _sync_text(a.return_annotation) == _sync_text(s.return_annotation)
-    if name != "AsyncInvoiceXpress.__init__":
+    if name not in ("AsyncInvoiceXpress.__init__", "AsyncInvoiceXpress.aclose"):
         assert inspect.getdoc(async_fn) == inspect.getdoc(sync_fn)
         assert not inspect.iscoroutinefunction(sync_fn)
 

@@ -6,14 +6,19 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+import os
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
 
 from invoicexpress_async._blocking import Runner, SyncClientBase
 from invoicexpress_async._transport import RateLimit, RetryPolicy, SessionPool, Timeout
-from invoicexpress_async.client import _DEFAULT_RATE_LIMIT, AsyncInvoiceXpress
+from invoicexpress_async._transport.requester import TransportStats
+from invoicexpress_async.client import _DEFAULT_RATE_LIMIT, DEFAULT_MAX_DOWNLOAD, AsyncInvoiceXpress
+from invoicexpress_async.polling import PollPolicy
 
 from .resources.clients import Clients
-from .resources.documents import InvoiceDocuments
+from .resources.documents import InvoiceFamily, Invoices, PayableDocuments, Receipts
 from .resources.sequences import Sequences
 
 
@@ -22,8 +27,9 @@ class InvoiceXpress(SyncClientBase[AsyncInvoiceXpress]):
 
     Use it as ``with InvoiceXpress(...) as api:`` or call ``close()``.
     Many clients (of many accounts) can share one :class:`SessionPool`; a client
-    closes only a pool it created itself. ``clock`` and ``sleep`` replace
-    ``time.monotonic``/``asyncio.sleep`` for the limiter and the retries (tests).
+    closes only a pool it created itself. ``poll`` is how patiently 202 answers
+    (PDF, QR code) are polled. ``clock`` and ``sleep`` replace
+    ``time.monotonic``/``asyncio.sleep`` for the limiter, retries and polls (tests).
     """
 
     def __init__(
@@ -37,6 +43,7 @@ class InvoiceXpress(SyncClientBase[AsyncInvoiceXpress]):
         rate_limit: RateLimit | None = _DEFAULT_RATE_LIMIT,
         pool: SessionPool | None = None,
         prefetch: int = 4,
+        poll: PollPolicy | None = None,
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
@@ -51,10 +58,95 @@ class InvoiceXpress(SyncClientBase[AsyncInvoiceXpress]):
                 rate_limit=rate_limit,
                 pool=pool,
                 prefetch=prefetch,
+                poll=poll,
                 clock=clock,
                 sleep=sleep,
             )
         )
         self.clients = Clients(self._runner, lambda api: api.clients)
-        self.invoices = InvoiceDocuments(self._runner, lambda api: api.invoices)
+        self.invoices = Invoices(self._runner, lambda api: api.invoices)
+        self.invoice_receipts = InvoiceFamily(self._runner, lambda api: api.invoice_receipts)
+        self.simplified_invoices = PayableDocuments(
+            self._runner, lambda api: api.simplified_invoices
+        )
+        self.credit_notes = InvoiceFamily(self._runner, lambda api: api.credit_notes)
+        self.debit_notes = InvoiceFamily(self._runner, lambda api: api.debit_notes)
+        self.receipts = Receipts(self._runner, lambda api: api.receipts)
         self.sequences = Sequences(self._runner, lambda api: api.sequences)
+
+    @property
+    def account_name(self) -> str:
+        return self._runner.client.account_name
+
+    @property
+    def base_url(self) -> str:
+        return self._runner.client.base_url
+
+    @property
+    def prefetch(self) -> int:
+        return self._runner.client.prefetch
+
+    @property
+    def timeout(self) -> Timeout:
+        return self._runner.client.timeout
+
+    @property
+    def retry(self) -> RetryPolicy:
+        return self._runner.client.retry
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        return self._runner.client.rate_limit
+
+    @property
+    def poll(self) -> PollPolicy:
+        return self._runner.client.poll
+
+    @property
+    def stats(self) -> TransportStats:
+        """Attempts, retries and 429s of this client so far."""
+        return self._runner.client.stats
+
+    @property
+    def pool(self) -> SessionPool:
+        """The connection pool this client sends through."""
+        return self._runner.client.pool
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | Sequence[tuple[str, str]] | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+    ) -> Any:
+        """Call an endpoint the SDK does not model yet; return its decoded JSON (or None).
+
+        ``path`` is relative to the account (``"/invoices.json"``); the api key is added
+        for you. The same limiter, retries, errors and redaction apply. ``idempotent``
+        says whether the request may be sent twice (default: only for GET).
+        """
+        return self._runner.call(
+            self._runner.client.request,
+            method,
+            path,
+            params=params,
+            json=json,
+            idempotent=idempotent,
+        )
+
+    def download(self, url: str, *, max_bytes: int = DEFAULT_MAX_DOWNLOAD) -> bytes:
+        """The file at ``url`` (a PDF, QR image or SAF-T URL the API returned), in memory.
+
+        Fetched without the api key, over https only (plain http for loopback),
+        at most ``max_bytes`` (64 MiB by default; more is a DecodeError).
+        """
+        return self._runner.call(self._runner.client.download, url, max_bytes=max_bytes)
+
+    def download_to(
+        self, url: str, path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_DOWNLOAD
+    ) -> Path:
+        """Stream the file at ``url`` to ``path`` (written whole or not at all: a temporary
+        file beside it is renamed when complete). Same rules as :meth:`download`."""
+        return self._runner.call(self._runner.client.download_to, url, path, max_bytes=max_bytes)

@@ -3,9 +3,9 @@
 from .pool import SessionPool
 from .ratelimit import AccountLimiter, RateLimit
 from .redact import Secret, redact_url
-from .requester import Request, Requester, TransportStats
+from .requester import DownloadSink, Request, Requester, Response, TransportStats
 from .retry import RetryPolicy
 from .timeout import Timeout
 
-__all__ = ["AccountLimiter", "RateLimit", "Request", "Requester", "RetryPolicy", "Secret",
-           "SessionPool", "Timeout", "TransportStats", "redact_url"]
+__all__ = ["AccountLimiter", "DownloadSink", "RateLimit", "Request", "Requester", "Response",
+           "RetryPolicy", "Secret", "SessionPool", "Timeout", "TransportStats", "redact_url"]

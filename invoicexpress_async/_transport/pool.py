@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
 
 import aiohttp
 
@@ -98,5 +97,3 @@ class SessionPool:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
-
-PoolFactory = Callable[[], SessionPool]

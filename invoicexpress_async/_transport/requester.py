@@ -2,21 +2,24 @@
 
 This is the only place that touches aiohttp's request API. It knows nothing of
 clients or invoices: it takes a :class:`Request` (method, path, query, JSON
-body) and returns the decoded JSON, or raises one of our errors. Every aiohttp
-exception is mapped here, ``from None``, because its text carries the URL and
-the URL carries the api key.
+body, and whether it may be sent twice) and returns a :class:`Response`
+(status, headers, decoded body) for every 2xx, 202 "not ready yet" and empty
+bodies included, or raises one of our errors. Every aiohttp exception is mapped
+here, ``from None``, because its text carries the URL and the URL carries the
+api key.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 import aiohttp
 import attrs
 import orjson
+import yarl
 
 from ..errors import (
     APIError,
@@ -29,9 +32,13 @@ from ..errors import (
 from .error_body import parse_error_body
 from .pool import SessionPool
 from .ratelimit import AccountLimiter, Clock, Sleep
-from .redact import MASK, Secret
-from .retry import Failure, RetryPolicy, parse_retry_after
+from .redact import MASK, Secret, redact_text
+from .retry import SAFE_METHODS, Failure, RetryPolicy, parse_retry_after
 from .timeout import Timeout
+from .urls import checked_file_url, shown
+
+_REDIRECTS = (301, 302, 303, 307, 308)
+_MAX_REDIRECTS = 5
 
 logger = logging.getLogger("invoicexpress_async")
 
@@ -40,14 +47,41 @@ _JSON_BODY_HEADERS = {"Accept": "application/json",
                       "Content-Type": "application/json; charset=utf-8"}
 
 
+def _safe_method(request: Request) -> bool:
+    return request.method in SAFE_METHODS
+
+
 @attrs.frozen(slots=True)
 class Request:
-    """What a resource asks the transport to do; no aiohttp types in sight."""
+    """What a resource asks the transport to do; no aiohttp types in sight.
+
+    ``idempotent`` says whether sending it twice does no harm; it defaults to
+    True only for GET/HEAD/OPTIONS. Operations set it from what they do.
+    """
 
     method: str
     path: str
     query: Sequence[tuple[str, str]] = ()
     json: Any = None
+    idempotent: bool = attrs.field(default=attrs.Factory(_safe_method, takes_self=True))
+
+
+@attrs.frozen(slots=True)
+class Response:
+    """A 2xx answer: its status (200, 201, 202, 204...), headers and decoded JSON body
+    (None when the body is empty)."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: Any
+
+
+class DownloadSink(Protocol):
+    """Where a download's bytes go; ``restart`` drops what a failed attempt wrote."""
+
+    def restart(self) -> None: ...
+
+    def write(self, chunk: bytes) -> None: ...
 
 
 @attrs.define(slots=True)
@@ -80,10 +114,11 @@ class Requester:
         query = urlencode([*request.query, ("api_key", MASK)], safe="*/[]")
         return f"{self._base_url}{request.path}?{query}"
 
-    async def send(self, request: Request) -> Any:
-        """Send ``request`` under the retry policy; return its decoded JSON (None if empty)."""
+    async def send(self, request: Request) -> Response:
+        """Send ``request`` under the retry policy; return its 2xx answer, decoded."""
         policy = self._retry
         method = request.method
+        idempotent = request.idempotent
         attempt = 0
         while True:
             attempt += 1
@@ -93,7 +128,7 @@ class Requester:
                     + (" not sent" if attempt == 1 else " abandoned"),
                     method=method, url=self.display_url(request),
                     outcome_unknown=attempt > 1 and policy.outcome_unknown(
-                        method, Failure.BROKEN))
+                        idempotent, Failure.BROKEN))
             await self._limiter.acquire()
             self.stats.attempts += 1
             started = self._clock()
@@ -101,13 +136,13 @@ class Requester:
                 status, reason, headers, raw = await self._send_once(request)
             except (aiohttp.ClientError, TimeoutError) as exc:
                 self._limiter.release()
-                failure, error = self._transport_error(exc, request)
+                failure, error = self._transport_error(exc, method, self.display_url(request))
                 self._log(request, failure.value, started, attempt)
-                if attempt < policy.max_attempts and policy.should_retry(method, failure):
+                if attempt < policy.max_attempts and policy.should_retry(idempotent, failure):
                     self.stats.retries += 1
                     await self._sleep(policy.backoff(attempt - 1))
                     continue
-                error.outcome_unknown = policy.outcome_unknown(method, failure)
+                error.outcome_unknown = policy.outcome_unknown(idempotent, failure)
                 raise error from None
             except BaseException:  # cancelled: the slot is given back all the same
                 self._limiter.release()
@@ -115,7 +150,7 @@ class Requester:
             self._limiter.release()
             self._log(request, status, started, attempt)
             if 200 <= status < 300:
-                return self._decode(raw, request)
+                return Response(status, headers, self._decode(raw, request))
 
             retry_after = parse_retry_after(headers)
             api_error = self._api_error(status, reason, raw, request, retry_after)
@@ -127,12 +162,13 @@ class Requester:
                     self.stats.rate_limited += 1
                     self._limiter.penalize(min(delay, policy.max_retry_after))
                 if (not too_long and attempt < policy.max_attempts
-                        and policy.should_retry(method, Failure.STATUS, status)):
+                        and policy.should_retry(idempotent, Failure.STATUS, status)):
                     self.stats.retries += 1
                     if status != 429:  # a 429 waits in the limiter, with the whole account
                         await self._sleep(delay)
                     continue
-            api_error.outcome_unknown = policy.outcome_unknown(method, Failure.STATUS, status)
+            api_error.outcome_unknown = policy.outcome_unknown(idempotent, Failure.STATUS,
+                                                               status)
             raise api_error
 
     async def _send_once(self, request: Request) -> tuple[int, str, Any, bytes]:
@@ -148,23 +184,22 @@ class Requester:
             raw = await response.read()
             return response.status, response.reason or "", response.headers, raw
 
-    def _transport_error(self, exc: BaseException,
-                         request: Request) -> tuple[Failure, TransportError]:
-        url = self.display_url(request)
-        where = f"{request.method} {url}"
+    @staticmethod
+    def _transport_error(exc: BaseException, method: str,
+                         url: str) -> tuple[Failure, TransportError]:
+        where = f"{method} {url}"
         if isinstance(exc, aiohttp.ConnectionTimeoutError):
             return Failure.NOT_SENT, RequestTimeout(f"timed out connecting for {where}",
-                                                    method=request.method, url=url)
+                                                    method=method, url=url)
         if isinstance(exc, TimeoutError):
             return Failure.TIMEOUT, RequestTimeout(f"timed out waiting for the answer to {where}",
-                                                   method=request.method, url=url)
+                                                   method=method, url=url)
         if isinstance(exc, (aiohttp.ClientConnectorCertificateError, aiohttp.ClientSSLError)):
             return Failure.FATAL, TransportError(f"TLS verification failed for {where}",
-                                                 method=request.method, url=url)
+                                                 method=method, url=url)
         if isinstance(exc, aiohttp.ClientConnectorError):
             return Failure.NOT_SENT, TransportError(
-                f"could not connect for {where}: {_os_reason(exc)}",
-                method=request.method, url=url)
+                f"could not connect for {where}: {_os_reason(exc)}", method=method, url=url)
         if isinstance(exc, aiohttp.ClientPayloadError):
             kind = "the answer was cut short"
         elif isinstance(exc, aiohttp.ServerDisconnectedError):
@@ -173,18 +208,78 @@ class Requester:
             kind = f"the connection failed ({_os_reason(exc)})"
         else:
             kind = f"the exchange failed ({type(exc).__name__})"
-        return Failure.BROKEN, TransportError(f"{kind} for {where}",
-                                              method=request.method, url=url)
+        return Failure.BROKEN, TransportError(f"{kind} for {where}", method=method, url=url)
 
     def _api_error(self, status: int, reason: str, raw: bytes, request: Request,
                    retry_after: float | None) -> APIError:
         body, messages = parse_error_body(raw)
+        secret = self._api_key.reveal()
+        messages = [redact_text(message, secret) for message in messages]
+        reason = redact_text(reason, secret)
         url = self.display_url(request)
         cls = error_class_for_status(status)
         if cls is RateLimitError:
             return RateLimitError(status, messages, body, method=request.method, url=url,
                                   reason=reason, retry_after=retry_after)
         return cls(status, messages, body, method=request.method, url=url, reason=reason)
+
+    async def download(self, url: yarl.URL, sink: DownloadSink, *, max_bytes: int) -> int:
+        """Fetch a file the API pointed at (a PDF, QR image or SAF-T archive) into ``sink``.
+
+        The api key is never sent (the file lives on another host, behind a signed
+        URL), nor does the account's limiter count it. GET retries apply; redirects
+        are followed by hand, each target held to the same https rule; more than
+        ``max_bytes`` (announced or read) is a DecodeError. Returns the size.
+        """
+        policy = self._retry
+        attempt = 0
+        while True:
+            attempt += 1
+            sink.restart()
+            try:
+                status, headers, size = await self._download_once(url, sink, max_bytes)
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                failure, error = self._transport_error(exc, "GET", shown(url))
+                if attempt < policy.max_attempts and policy.should_retry(True, failure):
+                    self.stats.retries += 1
+                    await self._sleep(policy.backoff(attempt - 1))
+                    continue
+                raise error from None
+            if 200 <= status < 300:
+                return size
+            retry_after = parse_retry_after(headers)
+            if (status == 429 or status >= 500) and attempt < policy.max_attempts:
+                self.stats.retries += 1
+                await self._sleep(min(retry_after, policy.max_retry_after)
+                                  if retry_after is not None else policy.backoff(attempt - 1))
+                continue
+            raise error_class_for_status(status)(status, [], None, method="GET",
+                                                 url=shown(url))
+
+    async def _download_once(self, url: yarl.URL, sink: DownloadSink,
+                             max_bytes: int) -> tuple[int, Mapping[str, str], int]:
+        session = self._pool.session()
+        for _ in range(_MAX_REDIRECTS + 1):
+            async with session.get(url, timeout=self._timeout, allow_redirects=False,
+                                   headers={"Accept": "*/*"}) as response:
+                if response.status in _REDIRECTS and "Location" in response.headers:
+                    url = checked_file_url("the redirect target",
+                                           url.join(yarl.URL(response.headers["Location"])))
+                    continue
+                if not 200 <= response.status < 300:
+                    return response.status, response.headers, 0
+                announced = response.content_length
+                if announced is not None and announced > max_bytes:
+                    raise _too_large(url, max_bytes)
+                size = 0
+                async for chunk in response.content.iter_chunked(64 * 1024):
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise _too_large(url, max_bytes)
+                    sink.write(chunk)
+                return response.status, response.headers, size
+        raise TransportError(f"more than {_MAX_REDIRECTS} redirects for GET {shown(url)}",
+                             method="GET", url=shown(url))
 
     def _decode(self, raw: bytes, request: Request) -> Any:
         if not raw.strip():
@@ -203,6 +298,11 @@ class Requester:
                          self.display_url(request), outcome, self._clock() - started, attempt)
 
 
+def _too_large(url: yarl.URL, max_bytes: int) -> DecodeError:
+    return DecodeError(f"the file at {shown(url)} is larger than the {max_bytes:,} bytes"
+                       " allowed (max_bytes)", method="GET", url=shown(url))
+
+
 def _os_reason(exc: BaseException) -> str:
     """The OS-level reason of a connection error, without aiohttp's URL-bearing text."""
     os_error = getattr(exc, "os_error", None)
@@ -215,4 +315,4 @@ def _os_reason(exc: BaseException) -> str:
     return f"errno {errno}" if errno else type(exc).__name__
 
 
-__all__ = ["Request", "Requester", "TransportStats"]
+__all__ = ["DownloadSink", "Request", "Requester", "Response", "TransportStats"]

@@ -1,9 +1,12 @@
 """Which failures are retried, and how long to wait: pure decisions, no I/O.
 
-The rule that shapes everything here: a retry must never duplicate a document
-or a client. A POST is retried only when the server cannot have processed it
-(a 429, or a connection that failed before the request was sent). Timeouts,
-resets and 5xx after a POST was sent are reported as "outcome unknown".
+The rule that shapes everything here: a retry must never duplicate a document,
+a client, an email or a payment. Whether a request may be sent twice is a
+property of the *operation* (``Request.idempotent``), not of its HTTP verb: the
+API reads a client's documents with a POST and sends an email with a PUT. A
+request with a side effect is retried only when the server cannot have
+processed it (a 429, or a connection that failed before the request was sent);
+timeouts, resets and 5xx after it was sent are reported as "outcome unknown".
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import attrs
 
 from .._checks import number, positive_int, validator
 
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class Failure(enum.Enum):
@@ -53,8 +56,9 @@ class RetryPolicy:
         cap = min(self.backoff_max, self.backoff_base * (2.0 ** min(retry_number, 60)))
         return (rng or random).uniform(0.0, cap)
 
-    def should_retry(self, method: str, failure: Failure, status: int | None = None) -> bool:
-        """Whether this kind of failure may be retried for ``method`` at all."""
+    def should_retry(self, idempotent: bool, failure: Failure,
+                     status: int | None = None) -> bool:
+        """Whether this kind of failure may be retried for such a request at all."""
         if failure is Failure.NOT_SENT:
             return True
         if failure is Failure.FATAL:
@@ -62,13 +66,13 @@ class RetryPolicy:
         if failure is Failure.STATUS:
             if status == 429:
                 return True  # rejected, not processed: safe for every method
-            return status is not None and status >= 500 and method in IDEMPOTENT_METHODS
-        return method in IDEMPOTENT_METHODS
+            return status is not None and status >= 500 and idempotent
+        return idempotent
 
     @staticmethod
-    def outcome_unknown(method: str, failure: Failure, status: int | None = None) -> bool:
-        """True when a non-idempotent request may have been processed without us knowing."""
-        if method in IDEMPOTENT_METHODS or failure in (Failure.NOT_SENT, Failure.FATAL):
+    def outcome_unknown(idempotent: bool, failure: Failure, status: int | None = None) -> bool:
+        """True when a request with a side effect may have been processed unbeknown to us."""
+        if idempotent or failure in (Failure.NOT_SENT, Failure.FATAL):
             return False
         if failure is Failure.STATUS:
             return status is not None and status >= 500

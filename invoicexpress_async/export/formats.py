@@ -1,6 +1,6 @@
 """How exported documents are written: JSON lines or CSV (with an optional items CSV).
 
-Typed rows come from the one converter (money as decimal strings, dates ISO);
+Typed rows come from the export converter (money as decimal strings, dates ISO);
 raw rows are the API's own dicts, written as they came. CSV columns are fixed
 and documented here, so spreadsheets and loaders can rely on them.
 """
@@ -13,7 +13,7 @@ from typing import IO, Any
 
 import orjson
 
-from ..models._convert import converter
+from ..models._export import as_data
 
 INVOICE_COLUMNS = (
     "id", "type", "status", "archived", "sequence_number", "inverted_sequence_number",
@@ -36,7 +36,7 @@ def as_dict(item: Any) -> dict[str, Any]:
     """A model (or a raw dict) as JSON-ready data: Decimal -> "1.07", date -> ISO."""
     if isinstance(item, dict):
         return item
-    return converter.unstructure(item)  # type: ignore[no-any-return]
+    return as_data(item)  # type: ignore[no-any-return]
 
 
 def _text(value: Any) -> str:

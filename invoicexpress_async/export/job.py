@@ -37,7 +37,7 @@ class ExportSpec:
     items_out: Path | None = None
     raw: bool = False
     filters: dict[str, Any] = attrs.field(factory=dict)  # keyword arguments of invoices.list
-    per_page: int = 100
+    per_page: int = 30
     resume: bool = False
     # seconds between checkpoints: a crash redoes at most this much, never duplicates
     checkpoint_every: float = 1.0

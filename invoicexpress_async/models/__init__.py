@@ -1,11 +1,14 @@
-"""attrs models of the API's objects, and the converter that builds them."""
+"""attrs models of the API's objects; the wire and export converters live beside them."""
 
 from .clients import Client, ClientCreate, PreferredContact
 from .documents import ClientRef, Invoice, Item, Tax
 from .enums import ArchivedFilter, DocumentStatus, DocumentType
 from .pagination import Pagination
+from .requests import DocumentClient, DocumentCreate, EmailMessage, ItemLine, Payment
 from .sequences import Sequence
+from .states import DocumentEvent
 
-__all__ = ["ArchivedFilter", "Client", "ClientCreate", "ClientRef", "DocumentStatus",
-           "DocumentType", "Invoice", "Item", "Pagination", "PreferredContact", "Sequence",
-           "Tax"]
+__all__ = ["ArchivedFilter", "Client", "ClientCreate", "ClientRef", "DocumentClient",
+           "DocumentCreate", "DocumentEvent", "DocumentStatus", "DocumentType", "EmailMessage",
+           "Invoice", "Item", "ItemLine", "Pagination", "Payment", "PreferredContact",
+           "Sequence", "Tax"]

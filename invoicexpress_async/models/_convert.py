@@ -1,15 +1,22 @@
-"""The one cattrs converter: wire JSON <-> models, built once for the hot path.
+"""The wire converter: the API's JSON <-> models, built once for the hot path.
 
 Every list page goes through here, so the structure functions are generated
 once (at import) and looked up once per model; the scalar hooks are plain
 functions with the common case first. The wire's quirks are absorbed here and
 nowhere else: money as numbers *or* strings, ids as strings, dd/mm/yyyy dates,
-0/1 booleans, nulls for lists, unknown fields ignored.
+0/1 booleans, ``null`` for any list, unknown fields ignored.
+
+Requests go the other way through hooks generated from each request model's
+attrs fields: None fields left out, dates as dd/mm/yyyy, datetimes as
+``dd/mm/yyyy HH:MM:SS``, flags as ``"0"``/``"1"``, amounts as exact JSON
+numbers, and what a field's ``metadata["wire"]`` says (a nested key, a tax by
+name, a number sent as a string). Exports use another converter (``_export``).
 """
 
 from __future__ import annotations
 
 import datetime
+import enum
 import types
 import typing
 from collections.abc import Callable
@@ -18,16 +25,18 @@ from typing import Any, TypeVar
 
 import attrs
 import cattrs
+import orjson
 from cattrs.gen import make_dict_structure_fn
 
 from .clients import Client, ClientCreate, PreferredContact
-from .documents import Invoice, Item
+from .documents import Invoice
 from .pagination import Pagination
+from .requests import REQUEST_MODELS
 from .sequences import Sequence
 
 T = TypeVar("T")
 
-converter = cattrs.Converter(detailed_validation=False, forbid_extra_keys=False)
+wire_converter = cattrs.Converter(detailed_validation=False, forbid_extra_keys=False)
 
 
 def _decimal(value: Any, _: Any = None) -> Decimal:
@@ -95,7 +104,7 @@ def _str(value: Any, _: Any = None) -> str:
 def _object_hook_factory(model: type[Any]) -> Callable[[Any, Any], Any]:
     """cattrs' generated function for ``model``, refusing anything but a JSON object
     (its ``key in data`` checks would otherwise read a string as an empty object)."""
-    generated = make_dict_structure_fn(model, converter)
+    generated = make_dict_structure_fn(model, wire_converter)
 
     def structure(data: Any, _: Any = None) -> Any:
         if type(data) is not dict:
@@ -131,7 +140,7 @@ def _optional_hook_factory(tp: Any) -> Callable[[Any, Any], Any]:
             return value if value is None or type(value) is int else _int(value)
         return structure_whole
     if attrs.has(inner_type):  # a nested object: one function for the None and dict checks
-        generated = make_dict_structure_fn(inner_type, converter)
+        generated = make_dict_structure_fn(inner_type, wire_converter)
 
         def structure_object(value: Any, _: Any = None) -> Any:
             if type(value) is dict:
@@ -141,7 +150,7 @@ def _optional_hook_factory(tp: Any) -> Callable[[Any, Any], Any]:
             raise TypeError(f"expected an object for {inner_type.__name__},"
                             f" got {type(value).__name__}")
         return structure_object
-    inner = converter.get_structure_hook(inner_type)
+    inner = wire_converter.get_structure_hook(inner_type)
 
     def structure(value: Any, _: Any = None) -> Any:
         return None if value is None else inner(value, inner_type)
@@ -149,54 +158,122 @@ def _optional_hook_factory(tp: Any) -> Callable[[Any, Any], Any]:
     return structure
 
 
-converter.register_structure_hook_factory(attrs.has, _object_hook_factory)
-converter.register_structure_hook_factory(_is_optional, _optional_hook_factory)
-converter.register_structure_hook(Decimal, _decimal)
-converter.register_structure_hook(datetime.date, parse_date)
-converter.register_structure_hook(int, _int)
-converter.register_structure_hook(bool, _bool)
-converter.register_structure_hook(str, _str)
+wire_converter.register_structure_hook_factory(attrs.has, _object_hook_factory)
+wire_converter.register_structure_hook_factory(_is_optional, _optional_hook_factory)
+wire_converter.register_structure_hook(Decimal, _decimal)
+wire_converter.register_structure_hook(datetime.date, parse_date)
+wire_converter.register_structure_hook(int, _int)
+wire_converter.register_structure_hook(bool, _bool)
+wire_converter.register_structure_hook(str, _str)
 
-_structure_item = converter.get_structure_hook(Item)
-
-
-def _items(value: Any, _: Any = None) -> list[Item]:
-    if value is None:
-        return []
-    if type(value) is not list:
-        raise TypeError(f"expected a list of items, got {type(value).__name__}")
-    return [_structure_item(entry, Item) for entry in value]
+def _is_model_list(tp: Any) -> bool:
+    args = typing.get_args(tp)
+    return typing.get_origin(tp) is list and len(args) == 1 and attrs.has(args[0])
 
 
-converter.register_structure_hook_func(lambda t: t == list[Item], _items)
+def _model_list_hook_factory(tp: Any) -> Callable[[Any, Any], Any]:
+    """``list[Model]``: the API sends ``null`` for an empty list as often as ``[]``."""
+    (model,) = typing.get_args(tp)
+    hook = wire_converter.get_structure_hook(model)
 
-# unstructuring, used for exports and request bodies: Decimal -> "1.07", date -> ISO
-converter.register_unstructure_hook(Decimal, str)
-converter.register_unstructure_hook(datetime.date, datetime.date.isoformat)
+    def structure(value: Any, _: Any = None) -> list[Any]:
+        if value is None:
+            return []
+        if type(value) is not list:
+            raise TypeError(f"expected a list of {model.__name__}, got {type(value).__name__}")
+        return [hook(entry, model) for entry in value]
 
-
-def _client_create_body(value: ClientCreate) -> dict[str, Any]:
-    """The wire form of a new client: None fields left out, send_options as "1".."3"."""
-    body: dict[str, Any] = {}
-    for field in ClientCreate.__attrs_attrs__:
-        item = getattr(value, field.name)
-        if item is None:
-            continue
-        if isinstance(item, PreferredContact):
-            item = {k: v for k, v in (("name", item.name), ("email", item.email),
-                                      ("phone", item.phone)) if v is not None}
-        elif field.name == "send_options":
-            item = str(item)
-        body[field.name] = item
-    return body
+    return structure
 
 
-converter.register_unstructure_hook(ClientCreate, _client_create_body)
+wire_converter.register_structure_hook_factory(_is_model_list, _model_list_hook_factory)
+
+
+# --- requests ------------------------------------------------------------------------------
+
+def dmy(value: datetime.date) -> str:
+    """The API's dd/mm/yyyy."""
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
+def dmy_hms(value: datetime.datetime) -> str:
+    """The API's ``dd/mm/yyyy HH:MM:SS`` (guides' ``loaded_at``)."""
+    return f"{dmy(value)} {value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+
+
+def wire_number(value: Decimal | int) -> orjson.Fragment:
+    """An exact JSON number (``12.30``, never the float 12.3 or a string)."""
+    return orjson.Fragment(format(Decimal(value), "f").encode())
+
+
+def _flag(value: bool) -> str:
+    return "1" if value else "0"
+
+
+def _field_encoder(tp: Any, options: dict[str, Any]) -> Callable[[Any], Any]:
+    encode = options.get("encode")
+    if encode == "tax_name":
+        return lambda value: {"name": value}
+    if encode == "string":
+        return str
+    if _is_optional(tp):
+        (tp,) = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+    if typing.get_origin(tp) is list:
+        (inner_type,) = typing.get_args(tp)
+        inner = _field_encoder(inner_type, {})
+        return lambda values: [inner(value) for value in values]
+    if tp is bool:
+        return _flag
+    if tp is Decimal:
+        return wire_number
+    if tp is datetime.datetime:
+        return dmy_hms
+    if tp is datetime.date:
+        return datetime.date.isoformat if encode == "iso" else dmy
+    if attrs.has(tp):
+        return wire_converter.get_unstructure_hook(tp)
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return lambda value: value.value
+    return lambda value: value
+
+
+def _request_hook_factory(model: type[Any]) -> Callable[[Any], dict[str, Any]]:
+    """The wire form of a request model, generated from its fields once."""
+    attrs.resolve_types(model)
+    plan = []
+    for field in attrs.fields(model):
+        options = field.metadata.get("wire", {})
+        key = options.get("key", (field.name,))
+        plan.append((field.name, tuple(key), _field_encoder(field.type, options)))
+
+    def unstructure(value: Any) -> dict[str, Any]:
+        body: dict[str, Any] = {}
+        for name, key, encode in plan:
+            item = getattr(value, name)
+            if item is None:
+                continue
+            target = body
+            for part in key[:-1]:
+                target = target.setdefault(part, {})
+            target[key[-1]] = encode(item)
+        return body
+
+    return unstructure
+
+
+_REQUEST_CLASSES = frozenset({*REQUEST_MODELS, ClientCreate, PreferredContact})
+wire_converter.register_unstructure_hook_factory(lambda cls: cls in _REQUEST_CLASSES,
+                                            _request_hook_factory)
+
+
+def wire_body(model: Any) -> dict[str, Any]:
+    """A request model as the JSON object the API expects (without its root key)."""
+    return wire_converter.unstructure(model)  # type: ignore[no-any-return]
 
 
 def structure_hook(model: type[T]) -> Callable[[Any], T]:
     """A one-argument structure function for ``model``, fetched once per call site."""
-    hook = converter.get_structure_hook(model)
+    hook = wire_converter.get_structure_hook(model)
 
     def structure(data: Any) -> T:
         return hook(data, model)  # type: ignore[no-any-return]
@@ -207,4 +284,4 @@ def structure_hook(model: type[T]) -> Callable[[Any], T]:
 
 # warm the generated functions at import, never on the first request
 for _model in (Invoice, Client, Sequence, Pagination):
-    converter.get_structure_hook(_model)
+    wire_converter.get_structure_hook(_model)

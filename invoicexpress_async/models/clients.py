@@ -95,4 +95,5 @@ class ClientCreate:
     fax: str | None = attrs.field(default=None, validator=_optional_text)
     preferred_contact: PreferredContact | None = attrs.field(default=None, validator=_contact)
     observations: str | None = attrs.field(default=None, validator=_optional_text)
-    send_options: int | None = attrs.field(default=None, validator=_send_options)
+    send_options: int | None = attrs.field(default=None, validator=_send_options,
+                                           metadata={"wire": {"encode": "string"}})

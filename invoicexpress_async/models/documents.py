@@ -71,3 +71,17 @@ class Invoice:
     items: list[Item] = attrs.field(factory=list)
     sequence_id: int | None = None
     tax_exemption: str | None = None
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class PdfOutput:
+    """The ``output`` of a ready PDF (the API spells it camelCase)."""
+
+    pdfUrl: str
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class QrCode:
+    """The ``qr_code`` of a ready QR image."""
+
+    url: str

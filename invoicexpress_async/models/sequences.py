@@ -61,22 +61,3 @@ class Sequence:
     current_vat_moss_receipt_sequence_id: int | None = None
     current_vat_moss_receipt_validation_code: str | None = None
 
-
-DOCUMENT_KINDS = (
-    'invoice',
-    'invoice_receipt',
-    'simplified_invoice',
-    'credit_note',
-    'debit_note',
-    'receipt',
-    'shipping',
-    'transport',
-    'devolution',
-    'proforma',
-    'quote',
-    'fees_note',
-    'purchase_order',
-    'vat_moss_invoice',
-    'vat_moss_credit_note',
-    'vat_moss_receipt',
-)

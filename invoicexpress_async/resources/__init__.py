@@ -1,7 +1,17 @@
-"""Endpoint groups: arguments in, :class:`Request` out, models back. No HTTP here."""
+"""Endpoint groups: arguments in, an operation out, models back. No HTTP here."""
 
 from .clients import AsyncClients
-from .documents import AsyncInvoiceDocuments, DocumentFamily
+from .documents import (
+    AsyncDocumentReader,
+    AsyncDocuments,
+    AsyncInvoiceFamily,
+    AsyncInvoices,
+    AsyncPayableDocuments,
+    AsyncReceipts,
+)
+from .families import DocumentFamily
 from .sequences import AsyncSequences
 
-__all__ = ["AsyncClients", "AsyncInvoiceDocuments", "AsyncSequences", "DocumentFamily"]
+__all__ = ["AsyncClients", "AsyncDocumentReader", "AsyncDocuments", "AsyncInvoiceFamily",
+           "AsyncInvoices", "AsyncPayableDocuments", "AsyncReceipts", "AsyncSequences",
+           "DocumentFamily"]

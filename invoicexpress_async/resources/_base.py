@@ -1,36 +1,44 @@
-"""What every resource shares: the requester, envelopes, and list plumbing.
+"""The one call path every resource uses: an :class:`Operation` in, a model out.
 
-Resources know no HTTP: they describe a call as a :class:`Request` plus the
-root key of its answer, and use the helpers here to send it, strip the root
-key and build models (raising :class:`DecodeError` for anything unexpected).
+Resources know no HTTP: a method checks its arguments and hands the operation
+(with its path parts, query and body) to :meth:`Resource._call` or
+:meth:`Resource._paginate`. Here the answer is polled while it says 202, its
+root key is found, and the model is built; anything unexpected is a
+:class:`DecodeError`, never a ``KeyError``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import attrs
 
-from .._transport import Request, Requester
+from .._transport import Request, Requester, Response
+from .._transport.ratelimit import Clock, Sleep
 from ..errors import DecodeError
-from ..models._convert import structure_hook
+from ..models._convert import structure_hook, wire_converter
 from ..models.pagination import Pagination
 from ..pagination import AsyncPaginator, RawPage
+from ..polling import PollPolicy, wait_until
+from ._operations import Operation, Query
 
 T = TypeVar("T")
 
-_structure_pagination = structure_hook(Pagination)
 # what a converter raises on wrong wire data; anything else is a bug and stays loud
 _MALFORMED = (TypeError, ValueError, ArithmeticError, AttributeError, KeyError)
 
 
 @attrs.frozen
 class Core:
-    """The per-client state resources need: the requester and the default prefetch."""
+    """The per-client state resources need: the requester, the default prefetch and poll
+    policy, and the clock and sleep the poller uses."""
 
     requester: Requester
     prefetch: int
+    poll: PollPolicy
+    clock: Clock
+    sleep: Sleep
 
 
 class Resource:
@@ -42,52 +50,73 @@ class Resource:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} resource>"
 
-    async def _send(self, request: Request, root: str) -> Any:
-        """Send ``request`` and return the value under ``root`` in its answer."""
-        payload = await self._core.requester.send(request)
-        return self._unwrap(payload, root, request)
+    async def _call(self, operation: Operation, *, query: Query | None = None,
+                    body: Any = None, poll: PollPolicy | None = None, **parts: object) -> Any:
+        """Perform ``operation``; return the model its answer holds (None when it has no
+        roots), after polling any 202 under ``poll`` (the client's policy by default)."""
+        request = operation.request(query=query, body=body, **parts)
+        requester = self._core.requester
+        if operation.polled:
+            async def ready() -> Response | None:
+                answer = await requester.send(request)
+                return None if answer.status == 202 else answer
 
-    def _unwrap(self, payload: Any, root: str, request: Request) -> Any:
-        if type(payload) is dict and root in payload:
-            return payload[root]
-        raise self._decode_error(request, f"the answer has no {root!r} key", payload)
+            response = await self._wait(ready, poll,
+                                        f"{request.method} {requester.display_url(request)}")
+        else:
+            response = await requester.send(request)
+        if not operation.roots:
+            return None
+        data = self._unwrap(response, operation.roots, request)
+        if operation.response is None:
+            return data
+        return self._build(operation.response, data, request, operation.roots[0])
+
+    async def _wait(self, attempt: Callable[[], Awaitable[T | None]], poll: PollPolicy | None,
+                    what: str) -> T:
+        """Retry ``attempt`` under the poll policy until it has an answer."""
+        return await wait_until(attempt, poll or self._core.poll, clock=self._core.clock,
+                                sleep=self._core.sleep, what=what)
+
+    def _unwrap(self, response: Response, roots: tuple[str, ...], request: Request) -> Any:
+        """The value under the first of ``roots`` present."""
+        payload = response.body
+        if type(payload) is dict:
+            for root in roots:
+                if root in payload:
+                    return payload[root]
+        raise self._decode_error(request, f"the answer has no {roots[0]!r} key", payload)
 
     def _decode_error(self, request: Request, why: str, payload: Any) -> DecodeError:
         url = self._core.requester.display_url(request)
         return DecodeError(f"unexpected answer to {request.method} {url}: {why}",
                            method=request.method, url=url, body=payload)
 
-    def _build(self, parse: Callable[[Any], T], data: Any, request: Request, what: str) -> T:
+    def _build(self, model: Any, data: Any, request: Request, what: str) -> Any:
         try:
-            return parse(data)
+            return wire_converter.structure(data, model)
         except _MALFORMED as exc:
             raise self._decode_error(request, f"{what} is malformed ({exc})", data) from None
 
-    async def _one(self, request: Request, root: str, model: type[T]) -> T:
-        data = await self._send(request, root)
-        return self._build(structure_hook(model), data, request, root)
+    def _paginate(self, operation: Operation, model: type[T], *, page: int, per_page: int,
+                  query: Query | None = None, body: Any = None,
+                  **parts: object) -> AsyncPaginator[T]:
+        """A paginator over ``operation``'s list; ``query`` is sent with every page."""
+        requester = self._core.requester
+        base = list(query or ())
 
-    async def _all(self, request: Request, root: str, model: type[T]) -> list[T]:
-        """An unpaginated list answer (``sequences``...) as a list of models."""
-        data = await self._send(request, root)
-        if type(data) is not list:
-            raise self._decode_error(request, f"{root!r} is not a list", data)
-        parse = structure_hook(model)
-        return [self._build(parse, entry, request, f"{root}[{i}]")
-                for i, entry in enumerate(data)]
-
-    def _paginate(self, request_for: Callable[[int], Request], root: str, model: type[T],
-                  *, page: int, per_page: int | None) -> AsyncPaginator[T]:
-        """A paginator over ``root``; ``request_for(n)`` describes the call for page n."""
         async def fetch(number: int) -> RawPage:
-            request = request_for(number)
-            payload = await self._core.requester.send(request)
-            items = self._unwrap(payload, root, request)
+            request = operation.request(
+                query=[*base, ("page", str(number)), ("per_page", str(per_page))],
+                body=body, **parts)
+            response = await requester.send(request)
+            items = self._unwrap(response, operation.roots, request)
             if type(items) is not list:
-                raise self._decode_error(request, f"{root!r} is not a list", items)
-            raw_pagination = payload.get("pagination")
+                raise self._decode_error(request, f"{operation.roots[0]!r} is not a list",
+                                         items)
+            raw_pagination = response.body.get("pagination")
             pagination = None if raw_pagination is None else self._build(
-                _structure_pagination, raw_pagination, request, "pagination")
+                Pagination, raw_pagination, request, "pagination")
             return items, pagination
 
         structure = structure_hook(model)
@@ -96,7 +125,9 @@ class Resource:
             try:
                 return structure(entry)
             except _MALFORMED as exc:
-                raise DecodeError(f"a {root!r} entry is malformed ({exc})", body=entry) from None
+                raise DecodeError(f"a {operation.roots[0]!r} entry is malformed ({exc})",
+                                  body=entry) from None
 
         return AsyncPaginator(fetch, parse, start_page=page, per_page=per_page,
                               prefetch=self._core.prefetch)
+

@@ -3,40 +3,53 @@
 Every check runs when the method is called, before anything is sent, and
 raises a ``TypeError`` or ``ValueError`` that names the argument. The wire
 rules live here once: dates as dd/mm/yyyy, booleans as true/false, amounts as
-plain decimal strings, Rails bracket keys for arrays and ranges.
+plain decimal strings, Rails bracket keys for arrays and ranges. List filters
+are declared with these encoders in ``_filters.py``.
 """
 
 from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Iterable
-from decimal import Decimal
+from collections.abc import Collection, Iterable, Mapping
 
-from .._checks import optional_text, positive_int, text
+from .._checks import amount as checked_amount
+from .._checks import identifier, optional_text, positive_int, text
+from ..models._convert import dmy
+from ._operations import Query
 
-Query = list[tuple[str, str]]
+DEFAULT_PER_PAGE = 30  # the server's own default of 10 costs 3x the requests against 780/min
+MAX_PER_PAGE = 1000  # a sanity ceiling of the SDK's; the API documents none
 
-__all__ = ["Query", "add", "amount", "choices", "day", "flag", "optional_text", "page_query",
-           "paging", "positive_int", "text"]
+__all__ = ["DEFAULT_PER_PAGE", "MAX_PER_PAGE", "Query", "amount", "choices", "day", "flag",
+           "identifier", "optional_text", "page_query", "paging", "positive_int", "text"]
 
 
-def paging(page: object, per_page: object) -> tuple[int, int | None]:
-    """Validate ``page`` (>= 1) and ``per_page`` (None or >= 1)."""
+def paging(page: object, per_page: object) -> tuple[int, int]:
+    """Validate ``page`` (>= 1) and ``per_page`` (None for 30, else 1..MAX_PER_PAGE)."""
     start = positive_int("page", page)
-    size = None if per_page is None else positive_int("per_page", per_page)
+    if start > MAX_PER_PAGE * 1_000_000:
+        raise ValueError(f"page is out of range, got {page!r}")
+    if per_page is None:
+        return start, DEFAULT_PER_PAGE
+    size = positive_int("per_page", per_page)
+    if size > MAX_PER_PAGE:
+        raise ValueError(f"per_page must be at most {MAX_PER_PAGE}, got {per_page!r}")
     return start, size
 
 
-def page_query(number: int, per_page: int | None) -> Query:
-    query = [("page", str(number))]
-    if per_page is not None:
-        query.append(("per_page", str(per_page)))
-    return query
+def page_query(number: int, per_page: int) -> Query:
+    return [("page", str(number)), ("per_page", str(per_page))]
 
 
-def choices(name: str, value: object, vocabulary: type[enum.Enum]) -> list[str] | None:
-    """A str, an enum member of ``vocabulary``, or an iterable of those -> list of str."""
+def choices(name: str, value: object, vocabulary: type[enum.Enum],
+            allowed: Collection[str] | None = None,
+            aliases: Mapping[str, str] | None = None) -> list[str] | None:
+    """A str, an enum member of ``vocabulary``, or an iterable of those -> list of str.
+
+    With ``allowed``, anything else is a ValueError listing what is; ``aliases``
+    translates a value the API spells differently here (``final`` -> ``sent``).
+    """
     if value is None:
         return None
     values: Iterable[object] = (value,) if isinstance(value, (str, enum.Enum)) else value \
@@ -45,14 +58,17 @@ def choices(name: str, value: object, vocabulary: type[enum.Enum]) -> list[str] 
     out: list[str] = []
     for entry in values:
         if isinstance(entry, vocabulary):
-            out.append(str(entry.value))
+            entry = str(entry.value)
         elif isinstance(entry, enum.Enum) or not isinstance(entry, str):
             raise TypeError(f"{name} must hold str or {vocabulary.__name__} values,"
                             f" got {type(entry).__name__}")
         elif not entry.strip():
             raise ValueError(f"{name} must not hold empty strings")
-        else:
-            out.append(entry)
+        entry = (aliases or {}).get(entry, entry)
+        if allowed is not None and entry not in allowed:
+            raise ValueError(f"{name}: unknown value {entry!r:.60}; allowed:"
+                             f" {', '.join(allowed)}")
+        out.append(entry)
     if not out:
         raise ValueError(f"{name} must not be empty (use None for no filter)")
     return out
@@ -69,18 +85,14 @@ def day(name: str, value: object) -> str | None:
         return None
     if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
         raise TypeError(f"{name} must be a datetime.date, got {type(value).__name__}")
-    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+    return dmy(value)
 
 
 def amount(name: str, value: object) -> str | None:
     """A ``Decimal`` or ``int`` amount as plain decimal text (never a float: money)."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
-        raise TypeError(f"{name} must be a Decimal or an int, got {type(value).__name__}")
-    if isinstance(value, Decimal) and not value.is_finite():
-        raise ValueError(f"{name} must be a finite amount, got {value!r}")
-    return format(value, "f")
+    return format(checked_amount(name, value), "f")
 
 
 def flag(name: str, value: object) -> str | None:
@@ -91,11 +103,8 @@ def flag(name: str, value: object) -> str | None:
     return "true" if value else "false"
 
 
-def add(query: Query, key: str, value: str | list[str] | None) -> None:
-    """Append ``key=value`` (or ``key[]=v`` for each item of a list) when given."""
-    if value is None:
-        return
-    if isinstance(value, list):
-        query.extend((f"{key}[]", entry) for entry in value)
-    else:
-        query.append((key, value))
+def search_text(name: str, value: object) -> str | None:
+    found = optional_text(name, value)
+    if found is not None and len(found) > 1000:
+        raise ValueError(f"{name} must be at most 1000 characters")
+    return found

@@ -1,32 +1,44 @@
-"""Clients: list, create, and one client's documents."""
+"""Clients: list, get, create, update, find, and one client's documents."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .._transport import Request
+from .._checks import identifier, instance
 from ..errors import InvoiceXpressError, NotFoundError
-from ..models._convert import converter
 from ..models.clients import Client, ClientCreate
 from ..models.documents import Invoice
 from ..models.enums import ArchivedFilter, DocumentStatus, DocumentType
 from ..pagination import AsyncPaginator
 from . import _params
 from ._base import Resource
+from ._filters import CLIENT_DOCUMENT_FILTERS
+from ._operations import Operation, read, write
+
+LIST = read("/clients.json", ("clients",), Client, paginated=True)
+GET = read("/clients/{id}.json", ("client",), Client)
+CREATE = write("POST", "/clients.json", ("client",), Client, request_root="client")
+UPDATE = write("PUT", "/clients/{id}.json", request_root="client", idempotent=True)
+FIND_BY_NAME = read("/clients/find-by-name.json", ("client",), Client)
+FIND_BY_CODE = read("/clients/find-by-code.json", ("client",), Client)
+# a read sent as POST (its filters travel in the body): retried like any read
+DOCUMENTS = read("/clients/{id}/invoices.json", ("invoices",), Invoice, method="POST",
+                 paginated=True)
 
 
 class AsyncClients(Resource):
     """The account's clients (``/clients``)."""
 
     def list(self, *, per_page: int | None = None, page: int = 1) -> AsyncPaginator[Client]:
-        """Every client of the account, page by page from ``page``.
-
-        ``per_page`` defaults to the account's setting (10, 20 or 30).
-        """
+        """Every client of the account, page by page from ``page`` (``per_page`` 30 unless
+        given, at most 1000)."""
         start, size = _params.paging(page, per_page)
-        return self._paginate(
-            lambda n: Request("GET", "/clients.json", _params.page_query(n, size)),
-            "clients", Client, page=start, per_page=size)
+        return self._paginate(LIST, Client, page=start, per_page=size)
+
+    async def get(self, client_id: int) -> Client:
+        """One client, with the fields only this endpoint returns (``fiscal_id``)."""
+        return await self._call(GET,  # type: ignore[no-any-return]
+                                id=identifier("client_id", client_id))
 
     async def create(self, client: ClientCreate, *, reconcile: bool = False) -> Client:
         """Create a client. ``name`` and ``code`` are required; the code must be unique.
@@ -36,30 +48,39 @@ class AsyncClients(Resource):
         ``reconcile=True`` the SDK then looks the code up and returns the client
         when it was created with this name; otherwise the error is raised.
         """
-        if not isinstance(client, ClientCreate):
-            raise TypeError(f"client must be a ClientCreate, got {type(client).__name__}")
-        if not isinstance(reconcile, bool):
-            raise TypeError(f"reconcile must be a bool, got {type(reconcile).__name__}")
-        body = {"client": converter.unstructure(client, ClientCreate)}
+        instance("client", client, ClientCreate)
+        instance("reconcile", reconcile, bool)
         try:
-            return await self._one(Request("POST", "/clients.json", json=body), "client",
-                                   Client)
+            return await self._call(CREATE,  # type: ignore[no-any-return]
+                                    body=CREATE.body(client))
         except InvoiceXpressError as error:
             if not (reconcile and error.outcome_unknown):
                 raise
-            try:
-                found = await self.find_by_code(client.code)
-            except NotFoundError:
-                raise error from None  # not there (yet): still unknown, never assumed
-            if found.name != client.name:
-                raise error from None  # that code belongs to someone else
+            found = await self.find_by_code(client.code)
+            if found is None or found.name != client.name:
+                raise  # not there (yet), or the code is someone else's: still unknown
             return found
 
-    async def find_by_code(self, code: str) -> Client:
-        """The client whose code is ``code`` (codes are unique); NotFoundError if none."""
-        request = Request("GET", "/clients/find-by-code.json",
-                          [("client_code", _params.text("code", code))])
-        return await self._one(request, "client", Client)
+    async def update(self, client_id: int, client: ClientCreate) -> None:
+        """Replace a client's fields with ``client``'s."""
+        instance("client", client, ClientCreate)
+        await self._call(UPDATE, id=identifier("client_id", client_id),
+                         body=UPDATE.body(client))
+
+    async def find_by_name(self, name: str) -> Client | None:
+        """The client named exactly ``name`` (the API matches whole names only), or None."""
+        return await self._find(FIND_BY_NAME, "client_name", _params.text("name", name))
+
+    async def find_by_code(self, code: str) -> Client | None:
+        """The client whose code is ``code`` (codes are unique), or None."""
+        return await self._find(FIND_BY_CODE, "client_code", _params.text("code", code))
+
+    async def _find(self, operation: Operation, key: str, value: str) -> Client | None:
+        try:
+            return await self._call(operation,  # type: ignore[no-any-return]
+                                    query=[(key, value)])
+        except NotFoundError:
+            return None
 
     def invoices(self, client_id: int, *,
                  status: str | DocumentStatus | Sequence[str | DocumentStatus] | None = None,
@@ -69,28 +90,14 @@ class AsyncClients(Resource):
                  per_page: int | None = None, page: int = 1) -> AsyncPaginator[Invoice]:
         """The documents of one client, optionally filtered.
 
-        ``status`` takes response statuses (``final``, ``settled``, ``draft``...),
+        ``status`` takes document statuses (``final``, ``settled``, ``draft``...),
         ``by_type`` document types (``Invoice``...), and ``archived`` True (only
         archived), False (only non-archived) or the API's ``archived``/``non_archived``.
+        An unknown value is a ValueError listing the allowed ones.
         """
-        client = _params.positive_int("client_id", client_id)
+        client = identifier("client_id", client_id)
         start, size = _params.paging(page, per_page)
-        filters: dict[str, list[str]] = {}
-        for key, values in (
-            ("status", _params.choices("status", status, DocumentStatus)),
-            ("by_type", _params.choices("by_type", by_type, DocumentType)),
-            ("archived", _archived(archived)),
-        ):
-            if values is not None:
-                filters[key] = values
-        body = {"filter": filters}
-        path = f"/clients/{client}/invoices.json"
-        return self._paginate(
-            lambda n: Request("POST", path, _params.page_query(n, size), json=body),
-            "invoices", Invoice, page=start, per_page=size)
-
-
-def _archived(value: object) -> list[str] | None:
-    if isinstance(value, bool):
-        return [(ArchivedFilter.ARCHIVED if value else ArchivedFilter.NON_ARCHIVED).value]
-    return _params.choices("archived", value, ArchivedFilter)
+        body = {"filter": CLIENT_DOCUMENT_FILTERS.body(status=status, by_type=by_type,
+                                                       archived=archived)}
+        return self._paginate(DOCUMENTS, Invoice, page=start, per_page=size, body=body,
+                              id=client)

@@ -1,44 +1,218 @@
-"""Invoice-family documents, served by one resource configured per family.
+"""Documents of every family, served by one generic resource configured per family.
 
 Invoices, invoice receipts, simplified invoices, credit and debit notes share
-their endpoint shapes; a family is a :class:`DocumentFamily` (path segment,
-root keys, model), not a copy of this code.
+their endpoint shapes; a family is a row of ``families.py`` (path, root keys,
+model, type, state machine, operations). The classes here differ only in
+which operations they expose, so that ``api.credit_notes.add_payment`` does
+not exist rather than fail at run time.
 """
 
 from __future__ import annotations
 
 import datetime
+import enum
+import uuid
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
-import attrs
-
-from .._transport import Request
-from ..models.documents import Invoice
+from .._checks import identifier, instance, optional_text, text
+from ..errors import ConflictError, InvoiceXpressError, PollTimeout
+from ..models.documents import Invoice, PdfOutput, QrCode
 from ..models.enums import DocumentStatus, DocumentType
+from ..models.requests import DocumentCreate, EmailMessage, Payment
+from ..models.states import DocumentEvent, StateMachine
 from ..pagination import AsyncPaginator
+from ..polling import PollPolicy
 from . import _params
 from ._base import Core, Resource
+from ._filters import INVOICE_FILTERS
+from .families import RECEIPTS, DocumentFamily, operations_of
+
+_MAX_UID = 255
+_RECONCILE_SCAN = 100  # documents with the same reference looked at, at the most
 
 
-@attrs.frozen
-class DocumentFamily:
-    """Where a document family lives: ``/{path}.json``, answered under ``list_root``."""
+class AsyncDocumentReader(Resource):
+    """Reading one family of documents: ``list`` (with the API's filters) and ``get``."""
 
-    path: str
-    list_root: str
-    root: str
-
-
-INVOICES = DocumentFamily(path="invoices", list_root="invoices", root="invoice")
-
-
-class AsyncInvoiceDocuments(Resource):
-    """A family of invoice-type documents (``/invoices``, ``/credit_notes``...)."""
-
-    def __init__(self, core: Core, family: DocumentFamily = INVOICES) -> None:
+    def __init__(self, core: Core, family: DocumentFamily) -> None:
         super().__init__(core)
         self._family = family
+        self._ops = operations_of(family)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} resource /{self._family.path}>"
+
+    def list(self, *, text: str | None = None,
+             status: str | DocumentStatus | Sequence[str | DocumentStatus] | None = None,
+             date_from: datetime.date | None = None, date_to: datetime.date | None = None,
+             due_date_from: datetime.date | None = None,
+             due_date_to: datetime.date | None = None,
+             total_before_taxes_from: Decimal | int | None = None,
+             total_before_taxes_to: Decimal | int | None = None,
+             non_archived: bool | None = None, archived: bool | None = None,
+             reference: str | None = None, per_page: int | None = None,
+             page: int = 1) -> AsyncPaginator[Invoice]:
+        """Every document of this family matching the filters, page by page from ``page``.
+
+        ``status`` takes one value or a list (``"sent"``, ``"settled"``... or
+        :class:`DocumentStatus`; ``"final"`` is sent as the filter's ``"sent"``);
+        dates take ``datetime.date``; amounts ``Decimal`` or ``int``. Filters left as
+        None are not sent. ``per_page`` defaults to 30 (at most 1000).
+        """
+        return self._list(type=self._family.type, text=text, status=status,
+                          date_from=date_from, date_to=date_to, due_date_from=due_date_from,
+                          due_date_to=due_date_to,
+                          total_before_taxes_from=total_before_taxes_from,
+                          total_before_taxes_to=total_before_taxes_to,
+                          non_archived=non_archived, archived=archived, reference=reference,
+                          per_page=per_page, page=page)
+
+    def _list(self, *, per_page: int | None, page: int, **filters: Any) -> AsyncPaginator[Any]:
+        start, size = _params.paging(page, per_page)
+        query = INVOICE_FILTERS.query(**filters)
+        return self._paginate(self._ops.list, self._family.model, page=start, per_page=size,
+                              query=query)
+
+    async def get(self, document_id: int) -> Invoice:
+        """One document, with its items."""
+        return await self._call(self._ops.get,  # type: ignore[no-any-return]
+                                id=identifier("document_id", document_id))
+
+
+class AsyncDocuments(AsyncDocumentReader):
+    """One family of documents: read, create, update, change state, email, PDF."""
+
+    async def create(self, document: DocumentCreate, *, proprietary_uid: str | None = None,
+                     reconcile: bool = False) -> Invoice:
+        """Create a document (a draft) and return it.
+
+        The request carries a ``proprietary_uid`` (yours, or a fresh one): while the
+        API is still creating a document with that UID it answers 409, which is
+        waited out (under the client's poll policy) by asking again with the same UID.
+        A create is never re-sent once it may have reached the server: when the
+        outcome is unknown the error says so (``error.outcome_unknown``). With
+        ``reconcile=True`` (which needs ``document.reference``) the SDK then looks for
+        the document by its reference and returns it when exactly one matches.
+        """
+        instance("document", document, DocumentCreate)
+        uid = _uid(proprietary_uid)
+        instance("reconcile", reconcile, bool)
+        if reconcile and document.reference is None:
+            raise ValueError("reconcile=True needs document.reference: it is how the"
+                             " document is found after an unknown outcome")
+        operation = self._ops.create
+        body = operation.body(document, proprietary_uid=uid)
+
+        async def attempt() -> Invoice | None:
+            try:
+                return await self._call(operation, body=body)  # type: ignore[no-any-return]
+            except ConflictError as conflict:
+                if any("ongoing" in message.lower() for message in conflict.messages):
+                    return None  # the first request with this UID is still being processed
+                raise
+
+        try:
+            return await self._wait(attempt, None, f"creating {self._family.root} with"
+                                                   f" proprietary_uid {uid}")
+        except InvoiceXpressError as error:
+            if isinstance(error, PollTimeout):  # still "ongoing": it may yet be created
+                error.outcome_unknown = True
+            if not (reconcile and error.outcome_unknown):
+                raise
+            assert document.reference is not None
+            found = await self._find_created(document.reference)
+            if found is None:
+                raise  # not there (yet), or not only one: still unknown, never assumed
+            return found
+
+    async def _find_created(self, reference: str) -> Invoice | None:
+        matches = []
+        async for found in self._list(type=self._family.type, reference=reference,
+                                      per_page=None, page=1):
+            if found.reference == reference:
+                matches.append(found)
+            if len(matches) > 1 or len(matches) >= _RECONCILE_SCAN:
+                break
+        return matches[0] if len(matches) == 1 else None
+
+    async def update(self, document_id: int, document: DocumentCreate) -> None:
+        """Replace a draft's content (items left out are deleted)."""
+        instance("document", document, DocumentCreate)
+        operation = self._ops.update
+        await self._call(operation, id=identifier("document_id", document_id),
+                         body=operation.body(document))
+
+    async def change_state(self, document_id: int, state: str | DocumentEvent, *,
+                           message: str | None = None) -> Invoice:
+        """Move a document through its state machine and return it.
+
+        ``state`` is the API's event (``"finalized"``, ``"canceled"``, ``"settled"``,
+        ``"unsettled"``, ``"deleted"``) or a :class:`DocumentEvent`; one this family
+        does not know is a ValueError before sending. Canceling needs a ``message``.
+        """
+        document = identifier("document_id", document_id)
+        event = _event(state, self._family.machine)
+        if optional_text("message", message) is None and event == DocumentEvent.CANCELED:
+            raise ValueError("message is required to cancel a document (the reason)")
+        operation = self._ops.change_state
+        return await self._call(operation, id=document,  # type: ignore[no-any-return]
+                                body=operation.body(fields={"state": event,
+                                                            "message": message}))
+
+    async def email(self, document_id: int, message: EmailMessage) -> None:
+        """Email the document. Never re-sent after it may have reached the server."""
+        instance("message", message, EmailMessage)
+        operation = self._ops.email
+        await self._call(operation, id=identifier("document_id", document_id),
+                         body=operation.body(message))
+
+    async def pdf_url(self, document_id: int, *, second_copy: bool = False,
+                      poll: PollPolicy | None = None) -> str:
+        """The URL of the document's PDF, once the API has rendered it (202s are polled
+        under ``poll``, the client's policy by default). Fetch it with ``api.download``."""
+        instance("second_copy", second_copy, bool)
+        instance("poll", poll, PollPolicy, optional=True)
+        output: PdfOutput = await self._call(
+            self._ops.pdf_url, id=identifier("document_id", document_id), poll=poll,
+            query=[("second_copy", "true" if second_copy else "false")])
+        return output.pdfUrl
+
+
+class AsyncInvoiceFamily(AsyncDocuments):
+    """An invoice-family document type: adds its QR code and its related documents."""
+
+    async def qr_code_url(self, document_id: int, *, poll: PollPolicy | None = None) -> str:
+        """The URL of the document's QR code image (final, settled or canceled documents),
+        once ready (202s are polled under ``poll``)."""
+        instance("poll", poll, PollPolicy, optional=True)
+        code: QrCode = await self._call(self._ops.qr_code_url, poll=poll,
+                                        id=identifier("document_id", document_id))
+        return code.url
+
+    async def related(self, document_id: int) -> list[Invoice]:
+        """Receipts, credit and debit notes linked to the document."""
+        return await self._call(self._ops.related,  # type: ignore[no-any-return]
+                                id=identifier("document_id", document_id))
+
+
+class AsyncPayableDocuments(AsyncInvoiceFamily):
+    """Invoices and simplified invoices: they can also be paid."""
+
+    async def add_payment(self, document_id: int, payment: Payment) -> Invoice:
+        """Record a payment; returns the Receipt the API issues for it. Paying the whole
+        remaining amount settles the document. Never re-sent after it may have
+        reached the server (``error.outcome_unknown``)."""
+        instance("payment", payment, Payment)
+        operation = self._ops.add_payment
+        return await self._call(operation,  # type: ignore[no-any-return]
+                                id=identifier("document_id", document_id),
+                                body=operation.body(payment))
+
+
+class AsyncInvoices(AsyncPayableDocuments):
+    """Invoices (``/invoices``); its ``list`` covers every invoice-family type."""
 
     def list(self, *, text: str | None = None,
              type: str | DocumentType | Sequence[str | DocumentType] | None = None,
@@ -51,30 +225,55 @@ class AsyncInvoiceDocuments(Resource):
              non_archived: bool | None = None, archived: bool | None = None,
              reference: str | None = None, per_page: int | None = None,
              page: int = 1) -> AsyncPaginator[Invoice]:
-        """Every document matching the filters, page by page from ``page``.
+        """Every invoice-family document matching the filters, page by page from ``page``.
 
         ``type`` and ``status`` take one value or a list (the API's strings, e.g.
         ``"Invoice"``/``"sent"``, or :class:`DocumentType`/:class:`DocumentStatus`);
-        dates take ``datetime.date``; amounts ``Decimal`` or ``int``. Filters left
-        as None are not sent.
+        an unknown value is a ValueError listing the allowed ones. Dates take
+        ``datetime.date``; amounts ``Decimal`` or ``int``. Filters left as None are
+        not sent. ``per_page`` defaults to 30 (at most 1000).
         """
-        start, size = _params.paging(page, per_page)
-        base: _params.Query = []
-        _params.add(base, "text", _params.optional_text("text", text))
-        _params.add(base, "type", _params.choices("type", type, DocumentType))
-        _params.add(base, "status", _params.choices("status", status, DocumentStatus))
-        _params.add(base, "date[from]", _params.day("date_from", date_from))
-        _params.add(base, "date[to]", _params.day("date_to", date_to))
-        _params.add(base, "due_date[from]", _params.day("due_date_from", due_date_from))
-        _params.add(base, "due_date[to]", _params.day("due_date_to", due_date_to))
-        _params.add(base, "total_before_taxes[from]",
-                    _params.amount("total_before_taxes_from", total_before_taxes_from))
-        _params.add(base, "total_before_taxes[to]",
-                    _params.amount("total_before_taxes_to", total_before_taxes_to))
-        _params.add(base, "non_archived", _params.flag("non_archived", non_archived))
-        _params.add(base, "archived", _params.flag("archived", archived))
-        _params.add(base, "reference", _params.optional_text("reference", reference))
-        path = f"/{self._family.path}.json"
-        return self._paginate(
-            lambda n: Request("GET", path, [*base, *_params.page_query(n, size)]),
-            self._family.list_root, Invoice, page=start, per_page=size)
+        return self._list(type=type, text=text, status=status, date_from=date_from,
+                          date_to=date_to, due_date_from=due_date_from,
+                          due_date_to=due_date_to,
+                          total_before_taxes_from=total_before_taxes_from,
+                          total_before_taxes_to=total_before_taxes_to,
+                          non_archived=non_archived, archived=archived, reference=reference,
+                          per_page=per_page, page=page)
+
+
+class AsyncReceipts(AsyncDocumentReader):
+    """Receipts, which payments issue: read them, or cancel one to undo its payment."""
+
+    def __init__(self, core: Core, family: DocumentFamily = RECEIPTS) -> None:
+        super().__init__(core, family)
+
+    async def cancel(self, receipt_id: int, message: str) -> Invoice:
+        """Cancel a receipt (``message`` is the reason, required): the payment is undone
+        and a settled document goes back to final. Never re-sent once it may have
+        reached the server."""
+        receipt = identifier("receipt_id", receipt_id)
+        operation = self._ops.change_state
+        return await self._call(operation, id=receipt,  # type: ignore[no-any-return]
+                                body=operation.body(fields={
+                                    "state": DocumentEvent.CANCELED.value,
+                                    "message": text("message", message)}))
+
+
+def _uid(value: object) -> str:
+    if value is None:
+        return uuid.uuid4().hex
+    found = text("proprietary_uid", value)
+    if len(found) > _MAX_UID:
+        raise ValueError(f"proprietary_uid must be at most {_MAX_UID} characters")
+    return found
+
+
+def _event(state: object, machine: StateMachine) -> str:
+    if isinstance(state, enum.Enum) and not isinstance(state, DocumentEvent):
+        raise TypeError(f"state must be a str or DocumentEvent, got {type(state).__name__}")
+    event = str(state.value) if isinstance(state, DocumentEvent) else text("state", state)
+    if event not in machine.events:
+        raise ValueError(f"state: {event!r:.40} is not an event of this document type;"
+                         f" allowed: {', '.join(machine.events)}")
+    return event

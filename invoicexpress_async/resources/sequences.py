@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from .._transport import Request
 from ..models.sequences import Sequence
 from ._base import Resource
+from ._operations import read
+
+LIST = read("/sequences.json", ("sequences",), list[Sequence])
 
 
 class AsyncSequences(Resource):
@@ -12,4 +14,4 @@ class AsyncSequences(Resource):
 
     async def list(self) -> list[Sequence]:
         """Every series of the account (the API does not paginate this list)."""
-        return await self._all(Request("GET", "/sequences.json"), "sequences", Sequence)
+        return await self._call(LIST)  # type: ignore[no-any-return]

@@ -4,7 +4,23 @@
 """Blocking resources."""
 
 from .clients import Clients
-from .documents import InvoiceDocuments
+from .documents import (
+    DocumentReader,
+    Documents,
+    InvoiceFamily,
+    Invoices,
+    PayableDocuments,
+    Receipts,
+)
 from .sequences import Sequences
 
-__all__ = ["Clients", "InvoiceDocuments", "Sequences"]
+__all__ = [
+    "Clients",
+    "DocumentReader",
+    "Documents",
+    "InvoiceFamily",
+    "Invoices",
+    "PayableDocuments",
+    "Receipts",
+    "Sequences",
+]

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from invoicexpress_async._blocking import Paginator, Runner
 from invoicexpress_async.models.clients import Client, ClientCreate
@@ -18,21 +18,24 @@ from invoicexpress_async.resources.clients import AsyncClients
 class Clients:
     """The account's clients (``/clients``)."""
 
-    def __init__(self, runner: Runner[Any], select: Callable[[Any], AsyncClients]) -> None:
+    def __init__(self, runner: Runner[Any], select: Callable[[Any], Any]) -> None:
         self._runner = runner
         self._select = select
 
     def __repr__(self) -> str:
-        return "<Clients resource>"
+        return f"<{type(self).__name__} resource>"
+
+    def _target(self) -> AsyncClients:
+        return cast(AsyncClients, self._select(self._runner.client))
 
     def list(self, *, per_page: int | None = None, page: int = 1) -> Paginator[Client]:
-        """Every client of the account, page by page from ``page``.
+        """Every client of the account, page by page from ``page`` (``per_page`` 30 unless
+        given, at most 1000)."""
+        return Paginator(self._runner, self._target().list(per_page=per_page, page=page))
 
-        ``per_page`` defaults to the account's setting (10, 20 or 30).
-        """
-        return Paginator(
-            self._runner, self._select(self._runner.client).list(per_page=per_page, page=page)
-        )
+    def get(self, client_id: int) -> Client:
+        """One client, with the fields only this endpoint returns (``fiscal_id``)."""
+        return self._runner.call(self._target().get, client_id)
 
     def create(self, client: ClientCreate, *, reconcile: bool = False) -> Client:
         """Create a client. ``name`` and ``code`` are required; the code must be unique.
@@ -42,13 +45,19 @@ class Clients:
         ``reconcile=True`` the SDK then looks the code up and returns the client
         when it was created with this name; otherwise the error is raised.
         """
-        return self._runner.call(
-            self._select(self._runner.client).create, client, reconcile=reconcile
-        )
+        return self._runner.call(self._target().create, client, reconcile=reconcile)
 
-    def find_by_code(self, code: str) -> Client:
-        """The client whose code is ``code`` (codes are unique); NotFoundError if none."""
-        return self._runner.call(self._select(self._runner.client).find_by_code, code)
+    def update(self, client_id: int, client: ClientCreate) -> None:
+        """Replace a client's fields with ``client``'s."""
+        return self._runner.call(self._target().update, client_id, client)
+
+    def find_by_name(self, name: str) -> Client | None:
+        """The client named exactly ``name`` (the API matches whole names only), or None."""
+        return self._runner.call(self._target().find_by_name, name)
+
+    def find_by_code(self, code: str) -> Client | None:
+        """The client whose code is ``code`` (codes are unique), or None."""
+        return self._runner.call(self._target().find_by_code, code)
 
     def invoices(
         self,
@@ -62,13 +71,14 @@ class Clients:
     ) -> Paginator[Invoice]:
         """The documents of one client, optionally filtered.
 
-        ``status`` takes response statuses (``final``, ``settled``, ``draft``...),
+        ``status`` takes document statuses (``final``, ``settled``, ``draft``...),
         ``by_type`` document types (``Invoice``...), and ``archived`` True (only
         archived), False (only non-archived) or the API's ``archived``/``non_archived``.
+        An unknown value is a ValueError listing the allowed ones.
         """
         return Paginator(
             self._runner,
-            self._select(self._runner.client).invoices(
+            self._target().invoices(
                 client_id,
                 status=status,
                 by_type=by_type,

@@ -8,23 +8,175 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from invoicexpress_async._blocking import Paginator, Runner
 from invoicexpress_async.models.documents import Invoice
 from invoicexpress_async.models.enums import DocumentStatus, DocumentType
-from invoicexpress_async.resources.documents import AsyncInvoiceDocuments
+from invoicexpress_async.models.requests import DocumentCreate, EmailMessage, Payment
+from invoicexpress_async.models.states import DocumentEvent
+from invoicexpress_async.polling import PollPolicy
+from invoicexpress_async.resources.documents import (
+    AsyncDocumentReader,
+    AsyncDocuments,
+    AsyncInvoiceFamily,
+    AsyncInvoices,
+    AsyncPayableDocuments,
+    AsyncReceipts,
+)
 
 
-class InvoiceDocuments:
-    """A family of invoice-type documents (``/invoices``, ``/credit_notes``...)."""
+class DocumentReader:
+    """Reading one family of documents: ``list`` (with the API's filters) and ``get``."""
 
-    def __init__(self, runner: Runner[Any], select: Callable[[Any], AsyncInvoiceDocuments]) -> None:
+    def __init__(self, runner: Runner[Any], select: Callable[[Any], Any]) -> None:
         self._runner = runner
         self._select = select
 
     def __repr__(self) -> str:
-        return "<InvoiceDocuments resource>"
+        return f"<{type(self).__name__} resource>"
+
+    def _target(self) -> AsyncDocumentReader:
+        return cast(AsyncDocumentReader, self._select(self._runner.client))
+
+    def list(
+        self,
+        *,
+        text: str | None = None,
+        status: str | DocumentStatus | Sequence[str | DocumentStatus] | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
+        due_date_from: datetime.date | None = None,
+        due_date_to: datetime.date | None = None,
+        total_before_taxes_from: Decimal | int | None = None,
+        total_before_taxes_to: Decimal | int | None = None,
+        non_archived: bool | None = None,
+        archived: bool | None = None,
+        reference: str | None = None,
+        per_page: int | None = None,
+        page: int = 1,
+    ) -> Paginator[Invoice]:
+        """Every document of this family matching the filters, page by page from ``page``.
+
+        ``status`` takes one value or a list (``"sent"``, ``"settled"``... or
+        :class:`DocumentStatus`; ``"final"`` is sent as the filter's ``"sent"``);
+        dates take ``datetime.date``; amounts ``Decimal`` or ``int``. Filters left as
+        None are not sent. ``per_page`` defaults to 30 (at most 1000).
+        """
+        return Paginator(
+            self._runner,
+            self._target().list(
+                text=text,
+                status=status,
+                date_from=date_from,
+                date_to=date_to,
+                due_date_from=due_date_from,
+                due_date_to=due_date_to,
+                total_before_taxes_from=total_before_taxes_from,
+                total_before_taxes_to=total_before_taxes_to,
+                non_archived=non_archived,
+                archived=archived,
+                reference=reference,
+                per_page=per_page,
+                page=page,
+            ),
+        )
+
+    def get(self, document_id: int) -> Invoice:
+        """One document, with its items."""
+        return self._runner.call(self._target().get, document_id)
+
+
+class Documents(DocumentReader):
+    """One family of documents: read, create, update, change state, email, PDF."""
+
+    def _target(self) -> AsyncDocuments:
+        return cast(AsyncDocuments, self._select(self._runner.client))
+
+    def create(
+        self,
+        document: DocumentCreate,
+        *,
+        proprietary_uid: str | None = None,
+        reconcile: bool = False,
+    ) -> Invoice:
+        """Create a document (a draft) and return it.
+
+        The request carries a ``proprietary_uid`` (yours, or a fresh one): while the
+        API is still creating a document with that UID it answers 409, which is
+        waited out (under the client's poll policy) by asking again with the same UID.
+        A create is never re-sent once it may have reached the server: when the
+        outcome is unknown the error says so (``error.outcome_unknown``). With
+        ``reconcile=True`` (which needs ``document.reference``) the SDK then looks for
+        the document by its reference and returns it when exactly one matches.
+        """
+        return self._runner.call(
+            self._target().create, document, proprietary_uid=proprietary_uid, reconcile=reconcile
+        )
+
+    def update(self, document_id: int, document: DocumentCreate) -> None:
+        """Replace a draft's content (items left out are deleted)."""
+        return self._runner.call(self._target().update, document_id, document)
+
+    def change_state(
+        self, document_id: int, state: str | DocumentEvent, *, message: str | None = None
+    ) -> Invoice:
+        """Move a document through its state machine and return it.
+
+        ``state`` is the API's event (``"finalized"``, ``"canceled"``, ``"settled"``,
+        ``"unsettled"``, ``"deleted"``) or a :class:`DocumentEvent`; one this family
+        does not know is a ValueError before sending. Canceling needs a ``message``.
+        """
+        return self._runner.call(self._target().change_state, document_id, state, message=message)
+
+    def email(self, document_id: int, message: EmailMessage) -> None:
+        """Email the document. Never re-sent after it may have reached the server."""
+        return self._runner.call(self._target().email, document_id, message)
+
+    def pdf_url(
+        self, document_id: int, *, second_copy: bool = False, poll: PollPolicy | None = None
+    ) -> str:
+        """The URL of the document's PDF, once the API has rendered it (202s are polled
+        under ``poll``, the client's policy by default). Fetch it with ``api.download``."""
+        return self._runner.call(
+            self._target().pdf_url, document_id, second_copy=second_copy, poll=poll
+        )
+
+
+class InvoiceFamily(Documents):
+    """An invoice-family document type: adds its QR code and its related documents."""
+
+    def _target(self) -> AsyncInvoiceFamily:
+        return cast(AsyncInvoiceFamily, self._select(self._runner.client))
+
+    def qr_code_url(self, document_id: int, *, poll: PollPolicy | None = None) -> str:
+        """The URL of the document's QR code image (final, settled or canceled documents),
+        once ready (202s are polled under ``poll``)."""
+        return self._runner.call(self._target().qr_code_url, document_id, poll=poll)
+
+    def related(self, document_id: int) -> list[Invoice]:
+        """Receipts, credit and debit notes linked to the document."""
+        return self._runner.call(self._target().related, document_id)
+
+
+class PayableDocuments(InvoiceFamily):
+    """Invoices and simplified invoices: they can also be paid."""
+
+    def _target(self) -> AsyncPayableDocuments:
+        return cast(AsyncPayableDocuments, self._select(self._runner.client))
+
+    def add_payment(self, document_id: int, payment: Payment) -> Invoice:
+        """Record a payment; returns the Receipt the API issues for it. Paying the whole
+        remaining amount settles the document. Never re-sent after it may have
+        reached the server (``error.outcome_unknown``)."""
+        return self._runner.call(self._target().add_payment, document_id, payment)
+
+
+class Invoices(PayableDocuments):
+    """Invoices (``/invoices``); its ``list`` covers every invoice-family type."""
+
+    def _target(self) -> AsyncInvoices:
+        return cast(AsyncInvoices, self._select(self._runner.client))
 
     def list(
         self,
@@ -44,16 +196,17 @@ class InvoiceDocuments:
         per_page: int | None = None,
         page: int = 1,
     ) -> Paginator[Invoice]:
-        """Every document matching the filters, page by page from ``page``.
+        """Every invoice-family document matching the filters, page by page from ``page``.
 
         ``type`` and ``status`` take one value or a list (the API's strings, e.g.
         ``"Invoice"``/``"sent"``, or :class:`DocumentType`/:class:`DocumentStatus`);
-        dates take ``datetime.date``; amounts ``Decimal`` or ``int``. Filters left
-        as None are not sent.
+        an unknown value is a ValueError listing the allowed ones. Dates take
+        ``datetime.date``; amounts ``Decimal`` or ``int``. Filters left as None are
+        not sent. ``per_page`` defaults to 30 (at most 1000).
         """
         return Paginator(
             self._runner,
-            self._select(self._runner.client).list(
+            self._target().list(
                 text=text,
                 type=type,
                 status=status,
@@ -70,3 +223,16 @@ class InvoiceDocuments:
                 page=page,
             ),
         )
+
+
+class Receipts(DocumentReader):
+    """Receipts, which payments issue: read them, or cancel one to undo its payment."""
+
+    def _target(self) -> AsyncReceipts:
+        return cast(AsyncReceipts, self._select(self._runner.client))
+
+    def cancel(self, receipt_id: int, message: str) -> Invoice:
+        """Cancel a receipt (``message`` is the reason, required): the payment is undone
+        and a settled document goes back to final. Never re-sent once it may have
+        reached the server."""
+        return self._runner.call(self._target().cancel, receipt_id, message)

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from invoicexpress_async._blocking import Runner
 from invoicexpress_async.models.sequences import Sequence
@@ -16,13 +16,16 @@ from invoicexpress_async.resources.sequences import AsyncSequences
 class Sequences:
     """The account's document series (``/sequences``)."""
 
-    def __init__(self, runner: Runner[Any], select: Callable[[Any], AsyncSequences]) -> None:
+    def __init__(self, runner: Runner[Any], select: Callable[[Any], Any]) -> None:
         self._runner = runner
         self._select = select
 
     def __repr__(self) -> str:
-        return "<Sequences resource>"
+        return f"<{type(self).__name__} resource>"
+
+    def _target(self) -> AsyncSequences:
+        return cast(AsyncSequences, self._select(self._runner.client))
 
     def list(self) -> list[Sequence]:
         """Every series of the account (the API does not paginate this list)."""
-        return self._runner.call(self._select(self._runner.client).list)
+        return self._runner.call(self._target().list)

@@ -1,0 +1,199 @@
+"""What users send: request models that check themselves when built.
+
+Each is keyword-only and frozen; a bad value is a ``TypeError``/``ValueError``
+naming the field at construction, so it never reaches the wire. How a field is
+written on the wire (dd/mm/yyyy, ``"0"``/``"1"``, a tax by name, a nested key)
+is said once, in the field's ``metadata``, and applied by the wire converter's
+generated hooks (``models/_convert.py``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from .._checks import amount, identifier, instance, optional_text, text, validator
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EXEMPTION = re.compile(r"^M\d{2}$")
+_MAX_TEXT = 10_000
+
+PAYMENT_MECHANISMS = ("CC", "CD", "CH", "CO", "CS", "DE", "LC", "MB", "NU", "OU", "PR", "TB",
+                      "TR")
+
+
+def _text(name: str, value: object) -> str:
+    found = text(name, value)
+    if len(found) > _MAX_TEXT:
+        raise ValueError(f"{name} must be at most {_MAX_TEXT} characters")
+    return found
+
+
+def _maybe_text(name: str, value: object) -> str | None:
+    found = optional_text(name, value)
+    if found is not None and len(found) > _MAX_TEXT:
+        raise ValueError(f"{name} must be at most {_MAX_TEXT} characters")
+    return found
+
+
+def _plain_text(name: str, value: object) -> str:
+    """A str, possibly empty (the API requires the key, not content)."""
+    instance(name, value, str)
+    return _maybe_text(name, value) or ""
+
+
+def _email(name: str, value: object) -> None:
+    if not _EMAIL.match(_text(name, value)):
+        raise ValueError(f"{name} must be a valid email address, got {value!r}")
+
+
+def _day(name: str, value: object) -> None:
+    if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
+        raise TypeError(f"{name} must be a datetime.date, got {type(value).__name__}")
+
+
+def _money(name: str, value: object) -> None:
+    amount(name, value)
+
+
+def _positive_money(name: str, value: object) -> None:
+    amount(name, value, positive=True)
+
+
+def _percent(name: str, value: object) -> None:
+    amount(name, value, maximum=Decimal(100))
+
+
+def _retention(name: str, value: object) -> None:
+    amount(name, value, maximum=Decimal("99.99"))
+
+
+def _exemption(name: str, value: object) -> None:
+    if not _EXEMPTION.match(_text(name, value)):
+        raise ValueError(f"{name} must be a VAT exemption code such as M07, got {value!r}")
+
+
+def _mechanism(name: str, value: object) -> None:
+    if _text(name, value) not in PAYMENT_MECHANISMS:
+        raise ValueError(f"{name} must be one of {', '.join(PAYMENT_MECHANISMS)},"
+                         f" got {value!r}")
+
+
+def _flag(name: str, value: object) -> None:
+    instance(name, value, bool)
+
+
+def _field(check: Any, *, default: Any = attrs.NOTHING, **wire: Any) -> Any:
+    """A checked field; ``None`` is allowed when the default is None. ``wire`` options go
+    to the converter: ``key`` (a path of keys), ``encode`` ("tax_name", "string")."""
+    return attrs.field(default=default, metadata={"wire": wire},
+                       validator=validator(check, optional=default is None))
+
+
+def _nested(kind: type, *, default: Any = attrs.NOTHING) -> Any:
+    def check(name: str, value: object) -> None:
+        instance(name, value, kind)
+    return _field(check, default=default)
+
+
+def _lines(name: str, value: object) -> None:
+    if not isinstance(value, list):
+        raise TypeError(f"{name} must be a list of ItemLine, got {type(value).__name__}")
+    if not value:
+        raise ValueError(f"{name} must hold at least one ItemLine")
+    for index, line in enumerate(value):
+        instance(f"{name}[{index}]", line, ItemLine)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class DocumentClient:
+    """The client of a new document. An unknown name creates a client on the account."""
+
+    name: str = _field(_text)
+    code: str = _field(_text)
+    email: str | None = _field(_email, default=None)
+    address: str | None = _field(_maybe_text, default=None)
+    city: str | None = _field(_maybe_text, default=None)
+    postal_code: str | None = _field(_maybe_text, default=None)
+    country: str | None = _field(_maybe_text, default=None)
+    fiscal_id: str | None = _field(_maybe_text, default=None)
+    website: str | None = _field(_maybe_text, default=None)
+    phone: str | None = _field(_maybe_text, default=None)
+    fax: str | None = _field(_maybe_text, default=None)
+    observations: str | None = _field(_maybe_text, default=None)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class ItemLine:
+    """A line of a new document. ``tax`` is the tax's *name* (``"IVA23"``): the API
+    silently applies the account's default tax to a name it does not know."""
+
+    name: str = _field(_text)
+    description: str = _field(_plain_text)
+    unit_price: Decimal = _field(_money)
+    quantity: Decimal = _field(_positive_money)
+    unit: str | None = _field(_maybe_text, default=None)
+    discount: Decimal | None = _field(_percent, default=None)
+    tax: str | None = _field(_text, default=None, encode="tax_name")
+
+
+def _check_due_date(instance_: DocumentCreate, _: Any, value: datetime.date) -> None:
+    _day("due_date", value)
+    if value < instance_.date:
+        raise ValueError(f"due_date must not be before date ({instance_.date}), got {value}")
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class DocumentCreate:
+    """A new invoice-family document (created as a draft), or the new content of a draft.
+
+    ``owner_invoice_id`` ties a credit or debit note to its invoice.
+    """
+
+    date: datetime.date = _field(_day)
+    due_date: datetime.date = attrs.field(validator=_check_due_date)
+    client: DocumentClient = _nested(DocumentClient)
+    items: list[ItemLine] = _field(_lines)
+    reference: str | None = _field(_maybe_text, default=None)
+    observations: str | None = _field(_maybe_text, default=None)
+    retention: Decimal | None = _field(_retention, default=None)
+    tax_exemption: str | None = _field(_exemption, default=None)
+    tax_exemption_reason: str | None = _field(_maybe_text, default=None)
+    sequence_id: int | None = _field(identifier, default=None)
+    manual_sequence_number: str | None = _field(_maybe_text, default=None)
+    owner_invoice_id: int | None = _field(identifier, default=None)
+    mb_reference: bool | None = _field(_flag, default=None)
+    currency_code: str | None = _field(_maybe_text, default=None)
+    rate: Decimal | None = _field(_positive_money, default=None)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Payment:
+    """A payment of an invoice: the API issues a Receipt for it."""
+
+    amount: Decimal = _field(_positive_money)
+    payment_mechanism: str | None = _field(_mechanism, default=None)
+    payment_date: datetime.date | None = _field(_day, default=None)
+    note: str | None = _field(_maybe_text, default=None)
+    serie: str | None = _field(_maybe_text, default=None)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class EmailMessage:
+    """An email of a document to ``email``; ``save`` stores that address on the client."""
+
+    email: str = _field(_email, key=("client", "email"))
+    subject: str | None = _field(_maybe_text, default=None)
+    body: str | None = _field(_maybe_text, default=None)
+    cc: str | None = _field(_email, default=None)
+    bcc: str | None = _field(_email, default=None)
+    save: bool = _field(_flag, default=False, key=("client", "save"))
+    logo: bool = _field(_flag, default=False)
+
+
+REQUEST_MODELS: tuple[type, ...] = (DocumentClient, ItemLine, DocumentCreate, Payment,
+                                    EmailMessage)

@@ -1,0 +1,68 @@
+"""Operations as data: one descriptor per API operation, one generic call path.
+
+A resource method checks its arguments, then names the :class:`Operation` it
+performs; the descriptor says everything else (verb, path, where the answer's
+object sits, what to build from it, whether it may be sent twice, whether it
+pages or answers 202 until ready). Adding an operation is a row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from .._transport import Request
+from ..models._convert import wire_body
+
+Query = list[tuple[str, str]]
+
+
+@attrs.frozen
+class Operation:
+    """One operation of the API.
+
+    ``roots`` are the keys the answer's object may sit under, tried in order
+    (a document's type-specific key, then the vendor's generic one: reference §5);
+    empty when the answer has no body worth reading. ``response`` is the model
+    (or ``list[Model]``) built from it.
+    ``idempotent`` is whether sending it twice does no harm: reads are, even
+    when sent as POST; creates, state changes, emails and payments are not, even
+    when sent as PUT.
+    """
+
+    method: str
+    path: str
+    idempotent: bool
+    roots: tuple[str, ...] = ()
+    response: Any = None
+    request_root: str | None = None
+    paginated: bool = False
+    polled: bool = False
+
+    def request(self, *, query: Query | None = None, body: Any = None,
+                **parts: object) -> Request:
+        return Request(self.method, self.path.format(**parts), tuple(query or ()), body,
+                       idempotent=self.idempotent)
+
+    def body(self, model: Any = None, *, fields: Mapping[str, Any] | None = None,
+             **top_level: Any) -> dict[str, Any]:
+        """``{request_root: <model on the wire, plus fields>, **top_level}``."""
+        inner = wire_body(model) if model is not None else {}
+        if fields:
+            inner.update({k: v for k, v in fields.items() if v is not None})
+        assert self.request_root is not None, f"{self.path} sends no body"
+        return {self.request_root: inner, **top_level}
+
+
+def read(path: str, roots: tuple[str, ...] = (), response: Any = None, *,
+         method: str = "GET", paginated: bool = False, polled: bool = False) -> Operation:
+    """A read: safe to send again, whatever its verb."""
+    return Operation(method, path, True, roots, response, paginated=paginated, polled=polled)
+
+
+def write(method: str, path: str, roots: tuple[str, ...] = (), response: Any = None, *,
+          request_root: str | None = None, idempotent: bool = False) -> Operation:
+    """A write: sent at most once unless ``idempotent`` (the same update twice is harmless)."""
+    return Operation(method, path, idempotent, roots, response, request_root)

@@ -1,0 +1,112 @@
+"""Document families as data: where each lives, its root keys, model, type and states.
+
+The API serves every family of documents with the same endpoint shapes
+(reference §2); a family is a row here, and one generic resource
+(``documents.py``) serves them all. ``operations`` names what a family can do,
+and the resource class chosen for it exposes exactly that.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import attrs
+
+from ..models.documents import Invoice
+from ..models.enums import DocumentType
+from ..models.states import (
+    INVOICE_MACHINE,
+    INVOICE_RECEIPT_MACHINE,
+    NOTE_MACHINE,
+    RECEIPT_MACHINE,
+    StateMachine,
+)
+from ._operations import Operation, read, write
+
+_DOCUMENT = frozenset({"list", "get", "create", "update", "change_state", "email", "pdf_url"})
+_INVOICE_FAMILY = _DOCUMENT | {"qr_code_url", "related"}
+_PAYABLE = _INVOICE_FAMILY | {"add_payment"}
+
+
+@attrs.frozen
+class DocumentFamily:
+    """One family: ``/{path}.json`` and ``/{path}/{id}.json``, answered under ``root``
+    (the singular of the path, what the API really sends) or ``generic_root`` (what
+    the vendor's description says); listed from ``list_path`` under ``list_root``,
+    filtered to ``type``."""
+
+    path: str
+    root: str
+    generic_root: str
+    type: DocumentType
+    model: Any
+    machine: StateMachine
+    operations: frozenset[str]
+    list_path: str = "/invoices.json"
+    list_root: str = "invoices"
+
+    @property
+    def roots(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((self.root, self.generic_root)))
+
+
+def _invoice_family(path: str, root: str, kind: DocumentType, machine: StateMachine,
+                    operations: frozenset[str]) -> DocumentFamily:
+    return DocumentFamily(path=path, root=root, generic_root="invoice", type=kind,
+                          model=Invoice, machine=machine, operations=operations)
+
+
+INVOICES = _invoice_family("invoices", "invoice", DocumentType.INVOICE, INVOICE_MACHINE,
+                           _PAYABLE)
+INVOICE_RECEIPTS = _invoice_family("invoice_receipts", "invoice_receipt",
+                                   DocumentType.INVOICE_RECEIPT, INVOICE_RECEIPT_MACHINE,
+                                   _INVOICE_FAMILY)
+SIMPLIFIED_INVOICES = _invoice_family("simplified_invoices", "simplified_invoice",
+                                      DocumentType.SIMPLIFIED_INVOICE, INVOICE_MACHINE, _PAYABLE)
+CREDIT_NOTES = _invoice_family("credit_notes", "credit_note", DocumentType.CREDIT_NOTE,
+                               NOTE_MACHINE, _INVOICE_FAMILY)
+DEBIT_NOTES = _invoice_family("debit_notes", "debit_note", DocumentType.DEBIT_NOTE,
+                              NOTE_MACHINE, _INVOICE_FAMILY)
+RECEIPTS = DocumentFamily(path="receipts", root="receipt", generic_root="receipt",
+                          type=DocumentType.RECEIPT, model=Invoice, machine=RECEIPT_MACHINE,
+                          operations=frozenset({"list", "get", "cancel"}))
+
+FAMILIES = (INVOICES, INVOICE_RECEIPTS, SIMPLIFIED_INVOICES, CREDIT_NOTES, DEBIT_NOTES,
+            RECEIPTS)
+
+
+@attrs.frozen
+class DocumentOperations:
+    """Every operation of one family, bound to its paths and root keys."""
+
+    list: Operation
+    get: Operation
+    create: Operation
+    update: Operation
+    change_state: Operation
+    email: Operation
+    pdf_url: Operation
+    qr_code_url: Operation
+    related: Operation
+    add_payment: Operation
+
+
+@functools.cache
+def operations_of(family: DocumentFamily) -> DocumentOperations:
+    one = f"/{family.path}/{{id}}"
+    roots, model = family.roots, family.model
+    return DocumentOperations(
+        list=read(family.list_path, (family.list_root,), model, paginated=True),
+        get=read(f"{one}.json", roots, model),
+        create=write("POST", f"/{family.path}.json", roots, model, request_root=family.root),
+        update=write("PUT", f"{one}.json", request_root=family.root, idempotent=True),
+        change_state=write("PUT", f"{one}/change-state.json", roots, model,
+                           request_root=family.root),
+        email=write("PUT", f"{one}/email-document.json", request_root="message"),
+        pdf_url=read("/api/pdf/{id}.json", ("output",), polled=True),
+        qr_code_url=read("/api/qr_codes/{id}.json", ("qr_code",), polled=True),
+        related=read("/document/{id}/related_documents.json", ("documents",), list[Invoice]),
+        add_payment=write("POST", "/documents/{id}/partial_payments.json", ("receipt",),
+                          Invoice, request_root="partial_payment"),
+    )
