@@ -17,6 +17,7 @@ import asyncio
 import os
 import threading
 import warnings
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from types import TracebackType
 from typing import Any, Generic, Protocol, TypeVar
@@ -24,6 +25,7 @@ from typing import Any, Generic, Protocol, TypeVar
 import anyio
 from anyio.from_thread import BlockingPortal
 
+from ._transport import SessionPool
 from ._transport.requester import TransportStats
 from .errors import SyncInAsyncDeadlockError
 from .pagination import AsyncPaginator, Page
@@ -87,12 +89,54 @@ class _LoopThread:
 _LEFT_BEHIND_BY_FORK: list[object] = []
 
 
+class _SharedLoops:
+    """One loop thread per :class:`SessionPool` given to blocking clients.
+
+    A pool's session lives in one event loop, so every blocking client of a
+    shared pool runs on the same loop thread. The last one to close releases
+    the pool's connections (the pool stays usable) and stops the thread.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loops: weakref.WeakKeyDictionary[SessionPool, tuple[_LoopThread, set[int], int]] \
+            = weakref.WeakKeyDictionary()
+
+    def join(self, pool: SessionPool, member: int) -> _LoopThread:
+        with self._lock:
+            found = self._loops.get(pool)
+            if found is None or found[2] != os.getpid() or not found[0].thread.is_alive():
+                found = (_LoopThread(), set(), os.getpid())
+                self._loops[pool] = found
+            found[1].add(member)
+            return found[0]
+
+    def leave(self, pool: SessionPool, member: int) -> bool:
+        """Whether ``member`` was the last client on the pool's loop thread."""
+        with self._lock:
+            found = self._loops.get(pool)
+            if found is None:
+                return True
+            found[1].discard(member)
+            if found[1]:
+                return False
+            del self._loops[pool]
+            return True
+
+
+_SHARED_LOOPS = _SharedLoops()
+
+
 class _AsyncClient(Protocol):
     account_name: str
     base_url: str
+    _owns_pool: bool
 
     @property
     def stats(self) -> TransportStats: ...
+
+    @property
+    def pool(self) -> SessionPool: ...
 
     async def aclose(self) -> None: ...
 
@@ -146,7 +190,8 @@ class Runner(Generic[A]):
                 BlockingCallInEventLoopWarning, stacklevel=4)
         with self._lock:
             if self._loop is None:
-                self._loop = _LoopThread()
+                self._loop = _LoopThread() if self._client._owns_pool \
+                    else _SHARED_LOOPS.join(self._client.pool, id(self))
             return self._loop
 
     def call(self, function: Callable[..., Awaitable[T]], /, *args: Any, **kwargs: Any) -> T:
@@ -197,11 +242,16 @@ class Runner(Generic[A]):
         loop, self._loop = self._loop, None
         if loop is None:
             return
+        shared = not self._client._owns_pool
+        last = _SHARED_LOOPS.leave(self._client.pool, id(self)) if shared else True
         try:
             assert loop.portal is not None
             loop.portal.call(self._client.aclose)
+            if shared and last:
+                loop.portal.call(self._client.pool.release)
         finally:
-            loop.stop()
+            if last:
+                loop.stop()
 
 
 def _cancel(outcome: list[Any]) -> None:

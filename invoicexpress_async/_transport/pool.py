@@ -10,6 +10,7 @@ pauses. A client never closes a pool it was given.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 
 import aiohttp
@@ -34,6 +35,7 @@ class SessionPool:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._limiters: dict[str, AccountLimiter] = {}
         self._closed = False
+        self._pid = os.getpid()
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else ("open" if self._session else "idle")
@@ -48,13 +50,20 @@ class SessionPool:
         if self._closed:
             raise RuntimeError("this SessionPool is closed")
         loop = asyncio.get_running_loop()
+        if self._pid != os.getpid():  # a forked child: the parent's session is not ours
+            self._pid = os.getpid()
+            self._session = None
+            self._forget_loop()
         if self._session is None:
             connector = aiohttp.TCPConnector(limit=self.limit,
                                              limit_per_host=self._limit_per_host,
                                              keepalive_timeout=self._keepalive_timeout,
                                              ttl_dns_cache=300)
+            # no cookie jar: a pool shared by many accounts must never hand one
+            # account's cookies to another on the same host
             self._session = aiohttp.ClientSession(connector=connector, raise_for_status=False,
-                                                  auto_decompress=True)
+                                                  auto_decompress=True,
+                                                  cookie_jar=aiohttp.DummyCookieJar())
             self._loop = loop
         elif self._loop is not loop:
             raise RuntimeError("a SessionPool belongs to the event loop that first used it;"
@@ -81,6 +90,21 @@ class SessionPool:
         acquired = len(getattr(connector, "_acquired", ()))
         idle = sum(len(v) for v in getattr(connector, "_conns", {}).values())
         return acquired + idle
+
+    def _forget_loop(self) -> None:
+        self._loop = None
+        for limiter in self._limiters.values():
+            limiter.detach()
+
+    async def release(self) -> None:
+        """Close the connections of the loop running now, but stay usable: the next
+        request (in any loop) opens new ones. What the sync facade does when the last
+        blocking client of a shared pool closes and its loop thread stops."""
+        session, self._session = self._session, None
+        if session is not None and not session.closed:
+            await session.close()
+            await asyncio.sleep(0)
+        self._forget_loop()
 
     async def aclose(self) -> None:
         """Close the session and every connection. Safe to call twice."""

@@ -62,6 +62,12 @@ class AccountLimiter:
         self._lock = asyncio.Lock()
         self.rate_limited = 0  # 429s seen for this account
 
+    def detach(self) -> None:
+        """Forget the event loop the waits were bound to (its thread is going away);
+        the counts stay. Only when no request of this account is in flight."""
+        self._released = asyncio.Event()
+        self._lock = asyncio.Lock()
+
     @property
     def capacity(self) -> float:
         """Requests currently allowed per window (lower than configured after a 429)."""

@@ -26,7 +26,8 @@ def is_loopback(host: str | None) -> bool:
 def shown(url: yarl.URL) -> str:
     """A URL as errors show it: no credentials, query or fragment (signed file URLs
     carry their signature in the query)."""
-    return str(url.with_user(None).with_query(None).with_fragment(None))
+    bare = url.with_query(None).with_fragment(None)
+    return str(bare.with_user(None) if bare.is_absolute() else bare)
 
 
 def checked_file_url(name: str, value: object) -> yarl.URL:

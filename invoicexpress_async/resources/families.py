@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from ..models.documents import Invoice
+from ..models.documents import Invoice, PdfOutput, QrCode
 from ..models.enums import DocumentType
 from ..models.states import (
     INVOICE_MACHINE,
@@ -104,8 +104,8 @@ def operations_of(family: DocumentFamily) -> DocumentOperations:
         change_state=write("PUT", f"{one}/change-state.json", roots, model,
                            request_root=family.root),
         email=write("PUT", f"{one}/email-document.json", request_root="message"),
-        pdf_url=read("/api/pdf/{id}.json", ("output",), polled=True),
-        qr_code_url=read("/api/qr_codes/{id}.json", ("qr_code",), polled=True),
+        pdf_url=read("/api/pdf/{id}.json", ("output",), PdfOutput, polled=True),
+        qr_code_url=read("/api/qr_codes/{id}.json", ("qr_code",), QrCode, polled=True),
         related=read("/document/{id}/related_documents.json", ("documents",), list[Invoice]),
         add_payment=write("POST", "/documents/{id}/partial_payments.json", ("receipt",),
                           Invoice, request_root="partial_payment"),

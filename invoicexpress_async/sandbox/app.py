@@ -1,5 +1,6 @@
-"""The sandbox's aiohttp.web application: the API's routes, wire format and errors,
-plus the knobs that make it misbehave on purpose (latency, rate limit, faults)."""
+"""The sandbox's knobs, middlewares and list endpoints: the API's wire format and errors,
+plus what makes it misbehave on purpose (latency, rate limit, faults). The routes
+table is ``routes.py``; the document lifecycle is ``lifecycle.py``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import datetime
 import math
 import random
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -17,7 +18,7 @@ import attrs
 import orjson
 from aiohttp import web
 
-from .data import FIRST_CLIENT_ID, FIRST_INVOICE_ID, dumps
+from .data import FIRST_CLIENT_ID, dumps
 from .state import Account
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -46,6 +47,9 @@ class Settings:
     hang_seconds: float = 30.0
     fault_retry_after: str = "1"  # the Retry-After of injected 429s
     seed: int = 0
+    pending_polls: int = 2  # PDF and QR requests answered 202 before the file is ready
+    create_seconds: float = 0.0  # how long a create holds its proprietary_uid "ongoing"
+    max_per_page: int | None = None  # cap per_page silently, as some servers do
 
 
 class SandboxState:
@@ -55,13 +59,23 @@ class SandboxState:
         self.settings = settings
         self.accounts: dict[str, Account] = {}
         self.counts: Counter[str] = Counter()
+        self.scripted: deque[str] = deque()  # faults for the next requests, in order
+        self.received: deque[tuple[str, str, bytes]] = deque(maxlen=500)  # method, path, body
+        self.files: dict[str, tuple[str, bytes]] = {}  # name -> (content type, bytes)
+        self.file_queries: list[str] = []  # the query string of every file fetched
         self._rng = random.Random(settings.seed)
 
     def add(self, account: Account) -> Account:
         self.accounts[account.api_key] = account
         return account
 
+    def sent_to(self, method: str, path: str) -> list[bytes]:
+        """The bodies of the requests received for ``method path``, oldest first."""
+        return [body for m, p, body in self.received if m == method and p == path]
+
     def pick_fault(self, method: str) -> str | None:
+        if self.scripted:
+            return self.scripted.popleft()
         faults = self.settings.faults
         if not faults:
             return None
@@ -81,12 +95,12 @@ ACCOUNT_KEY: Any = (web.RequestKey("ix_account", Account)
                     if hasattr(web, "RequestKey") else "ix_account")
 
 
-def _json(payload: Any, status: int = 200) -> web.Response:
+def json_answer(payload: Any, status: int = 200) -> web.Response:
     return web.Response(body=dumps(payload), status=status, content_type="application/json")
 
 
-def _error(status: int, message: str) -> web.Response:
-    return _json({"errors": {"error": message}}, status)
+def error_answer(status: int, message: str) -> web.Response:
+    return json_answer({"errors": {"error": message}}, status)
 
 
 # --- middlewares -------------------------------------------------------------------------
@@ -97,10 +111,12 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
     if _is_control(request):
         return await handler(request)
     state.counts["requests"] += 1
+    state.received.append((request.method, request.path,
+                           await request.read() if request.can_read_body else b""))
     account = state.accounts.get(request.query.get("api_key", ""))
     if account is None:
         state.counts["401"] += 1
-        return _error(401, "Invalid API key")
+        return error_answer(401, "Invalid API key")
     request[ACCOUNT_KEY] = account
     return await handler(request)
 
@@ -130,7 +146,7 @@ async def rate_limit(request: web.Request, handler: Handler) -> web.StreamRespon
             window.popleft()
         if len(window) >= limit.requests:
             state.counts["429_limit"] += 1
-            response = _error(429, "Too many requests")
+            response = error_answer(429, "Too many requests")
             if limit.retry_after:
                 wait = window[0] + limit.per - now
                 response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
@@ -147,12 +163,12 @@ async def inject_faults(request: web.Request, handler: Handler) -> web.StreamRes
         return await handler(request)
     state.counts[f"fault_{fault}"] += 1
     if fault in ("500", "503", "504"):
-        return _error(int(fault), "Internal server error")
+        return error_answer(int(fault), "Internal server error")
     if fault == "502":  # what a proxy in front of the API sends
         return web.Response(status=502, content_type="text/html",
                             text="<html><body><h1>502 Bad Gateway</h1></body></html>")
     if fault in ("429", "429_retry_after"):
-        refusal = _error(429, "Too many requests")
+        refusal = error_answer(429, "Too many requests")
         if fault == "429_retry_after":
             refusal.headers["Retry-After"] = state.settings.fault_retry_after
         return refusal
@@ -195,7 +211,9 @@ def _page_args(request: web.Request) -> tuple[int, int]:
         except ValueError:
             return default
         return value if value > 0 else default
-    return number("page", 1), number("per_page", 10)
+    per_page = number("per_page", 10)
+    cap = request.app[STATE_KEY].settings.max_per_page
+    return number("page", 1), per_page if cap is None else min(per_page, cap)
 
 
 def _paginate(root: str, bodies: list[bytes] | Iterator[bytes], total: int, page: int,
@@ -333,15 +351,6 @@ async def list_invoices(request: web.Request) -> web.StreamResponse:
     return _serve_invoices(request[ACCOUNT_KEY], _list_filter(request), page, per_page)
 
 
-async def get_invoice(request: web.Request) -> web.StreamResponse:
-    account: Account = request[ACCOUNT_KEY]
-    index = _int(request.match_info["id"]) - FIRST_INVOICE_ID
-    if not 0 <= index < account.invoices.count:
-        return _error(404, "Document not found")
-    return web.Response(body=b'{"invoice":' + account.invoices.body(index) + b"}",
-                        content_type="application/json")
-
-
 async def list_clients(request: web.Request) -> web.StreamResponse:
     account: Account = request[ACCOUNT_KEY]
     page, per_page = _page_args(request)
@@ -355,44 +364,44 @@ async def create_client(request: web.Request) -> web.StreamResponse:
     try:
         body = orjson.loads(await request.read())
     except orjson.JSONDecodeError:
-        return _error(422, "Invalid JSON")
+        return error_answer(422, "Invalid JSON")
     fields = body.get("client") if isinstance(body, dict) else None
     if not isinstance(fields, dict):
-        return _json({"errors": ["Client is a required field"]}, 422)
+        return json_answer({"errors": ["Client is a required field"]}, 422)
     client, errors = account.create_client(fields)
     if client is None:
-        return _json({"errors": errors}, 422)
+        return json_answer({"errors": errors}, 422)
     request.app[STATE_KEY].counts["clients_created"] += 1
-    return _json({"client": client}, 201)
+    return json_answer({"client": client}, 201)
 
 
 async def get_client(request: web.Request) -> web.StreamResponse:
-    client = request[ACCOUNT_KEY].client_by_id(_int(request.match_info["id"]))
-    return _json({"client": client}) if client else _error(404, "Client not found")
+    client = request[ACCOUNT_KEY].client_by_id(number_in(request.match_info["id"]))
+    return json_answer({"client": client}) if client else error_answer(404, "Client not found")
 
 
 async def find_client_by_code(request: web.Request) -> web.StreamResponse:
     client = request[ACCOUNT_KEY].client_by_code(request.query.get("client_code", ""))
-    return _json({"client": client}) if client else _error(404, "Client not found")
+    return json_answer({"client": client}) if client else error_answer(404, "Client not found")
 
 
 async def find_client_by_name(request: web.Request) -> web.StreamResponse:
     name = request.query.get("client_name", "")
     for client in request[ACCOUNT_KEY].clients:
         if client["name"] == name:
-            return _json({"client": client})
-    return _error(404, "Client not found")
+            return json_answer({"client": client})
+    return error_answer(404, "Client not found")
 
 
 async def client_invoices(request: web.Request) -> web.StreamResponse:
     account: Account = request[ACCOUNT_KEY]
-    client_id = _int(request.match_info["id"])
+    client_id = number_in(request.match_info["id"])
     if account.client_by_id(client_id) is None:
         return web.Response(status=404)  # the seed page documents an empty 404
     try:
         body = orjson.loads(await request.read() or b"{}")
     except orjson.JSONDecodeError:
-        return _error(422, "Invalid JSON")
+        return error_answer(422, "Invalid JSON")
     wanted = body.get("filter", {}) if isinstance(body, dict) else {}
     archived_values = set(wanted.get("archived") or ())
     flt = _Filter(types=set(wanted.get("by_type") or ()),
@@ -405,10 +414,10 @@ async def client_invoices(request: web.Request) -> web.StreamResponse:
 
 
 async def list_sequences(request: web.Request) -> web.StreamResponse:
-    return _json({"sequences": request[ACCOUNT_KEY].sequences})
+    return json_answer({"sequences": request[ACCOUNT_KEY].sequences})
 
 
-def _int(text: str) -> int:
+def number_in(text: str) -> int:
     try:
         return int(text)
     except ValueError:
@@ -418,20 +427,4 @@ def _int(text: str) -> int:
 async def sandbox_stats(request: web.Request) -> web.StreamResponse:
     """What the sandbox counted (requests, faults injected, 429s of the rate limit)."""
     state = request.app[STATE_KEY]
-    return _json({"counts": dict(state.counts), "accounts": len(state.accounts)})
-
-
-def make_app(state: SandboxState) -> web.Application:
-    app = web.Application(middlewares=[authenticate, delay, rate_limit, inject_faults])
-    app[STATE_KEY] = state
-    app.router.add_get("/invoices.json", list_invoices)
-    app.router.add_get("/invoices/{id}.json", get_invoice)
-    app.router.add_get("/clients.json", list_clients)
-    app.router.add_post("/clients.json", create_client)
-    app.router.add_get("/clients/find-by-code.json", find_client_by_code)
-    app.router.add_get("/clients/find-by-name.json", find_client_by_name)
-    app.router.add_get("/clients/{id}.json", get_client)
-    app.router.add_post("/clients/{id}/invoices.json", client_invoices)
-    app.router.add_get("/sequences.json", list_sequences)
-    app.router.add_get("/_sandbox/stats.json", sandbox_stats)
-    return app
+    return json_answer({"counts": dict(state.counts), "accounts": len(state.accounts)})

@@ -102,6 +102,69 @@ class InvoiceFacts:
     text: str  # lower-cased haystack for ``text=``
 
 
+TAXES = {name: (tax_id, rate) for tax_id, name, rate in _TAXES}
+DEFAULT_TAX = "IVA23"  # what the API applies to a tax name it does not know
+
+
+def render_items(lines: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, Decimal]]:
+    """Document lines as the API renders them, and the document's money fields.
+
+    Each line gives ``name``, ``description``, ``unit``, ``unit_price``, ``quantity``,
+    ``discount`` (percent, Decimal) and ``tax`` (a tax name).
+    """
+    items: list[dict[str, Any]] = []
+    total_sum = total_discount = total_taxes = Decimal(0)
+    for line in lines:
+        tax_name = line["tax"] if line["tax"] in TAXES else DEFAULT_TAX
+        tax_id, rate = TAXES[tax_name]
+        unit_price, quantity, discount = line["unit_price"], line["quantity"], line["discount"]
+        subtotal = money(unit_price * quantity)
+        discount_amount = money(subtotal * discount / 100)
+        tax_amount = money((subtotal - discount_amount) * rate / 100)
+        items.append({
+            "name": line["name"], "description": line["description"],
+            "unit_price": f"{unit_price:.2f}", "unit": line["unit"],
+            "quantity": f"{quantity:.1f}",
+            "tax": {"id": tax_id, "name": tax_name, "value": rate}, "discount": discount,
+            "subtotal": subtotal, "tax_amount": tax_amount,
+            "discount_amount": discount_amount,
+            "total": subtotal - discount_amount + tax_amount,
+        })
+        total_sum += subtotal
+        total_discount += discount_amount
+        total_taxes += tax_amount
+    before_taxes = total_sum - total_discount
+    return items, {"sum": total_sum, "discount": total_discount, "before_taxes": before_taxes,
+                   "taxes": total_taxes, "total": before_taxes + total_taxes}
+
+
+def facts_of(wire: dict[str, Any]) -> InvoiceFacts:
+    """What list filters look at, read off a document as the API renders it."""
+    client = wire.get("client") or {}
+    reference = wire.get("reference") or ""
+    haystack = " ".join([client.get("name") or "", reference, wire["sequence_number"],
+                         *(i["name"] for i in wire.get("items") or ())]).lower()
+    return InvoiceFacts(id=wire["id"], type=wire["type"], status=wire["status"],
+                        archived=wire["archived"], date=_ordinal(wire["date"]),
+                        due_date=_ordinal(wire["due_date"]),
+                        before_taxes=Decimal(str(wire["before_taxes"])),
+                        client_index=int(client.get("id", 0)) - FIRST_CLIENT_ID,
+                        reference=reference.lower(), text=haystack)
+
+
+def _ordinal(text: str) -> int:
+    day, month, year = text.split("/")
+    return datetime.date(int(year), int(month), int(day)).toordinal()
+
+
+def numbered(wire: dict[str, Any], number: int, serie: str, rng: random.Random) -> None:
+    """Give a document its final numbering (what finalizing does)."""
+    wire["sequence_number"] = f"{number}/{serie}"
+    wire["inverted_sequence_number"] = f"{serie}/{number}"
+    wire["atcud"] = f"ABCD{serie}123-{number}"
+    wire["saft_hash"] = f"{rng.randrange(36**4):04x}"[:4]
+
+
 def make_invoice(seed: int, index: int, clients: int) -> tuple[InvoiceFacts, dict[str, Any]]:
     """Invoice ``index`` of the account: its filter facts and its wire dict."""
     rng = random.Random(seed * 1_000_003 + index)
@@ -112,55 +175,33 @@ def make_invoice(seed: int, index: int, clients: int) -> tuple[InvoiceFacts, dic
     due = day + datetime.timedelta(days=rng.choice((0, 15, 30, 60)))
     client_index = rng.randrange(clients)
     client = make_client(seed, client_index)
-    items: list[dict[str, Any]] = []
-    total_sum = total_discount = total_taxes = Decimal(0)
+    lines = []
     for _ in range(rng.randint(1, 3)):
-        tax_id, tax_name, rate = rng.choice(_TAXES)
-        unit_price = Decimal(rng.randrange(100, 200_000)) / 100
-        quantity = Decimal(rng.randint(1, 20))
-        discount = Decimal(rng.choice((0, 0, 0, 5, 10)))
-        subtotal = money(unit_price * quantity)
-        discount_amount = money(subtotal * discount / 100)
-        tax_amount = money((subtotal - discount_amount) * rate / 100)
-        items.append({
-            "name": rng.choice(_PRODUCTS), "description": "", "unit_price": f"{unit_price:.2f}",
-            "unit": rng.choice(_UNITS), "quantity": f"{quantity:.1f}",
-            "tax": {"id": tax_id, "name": tax_name, "value": rate}, "discount": discount,
-            "subtotal": subtotal, "tax_amount": tax_amount,
-            "discount_amount": discount_amount,
-            "total": subtotal - discount_amount + tax_amount,
-        })
-        total_sum += subtotal
-        total_discount += discount_amount
-        total_taxes += tax_amount
-    before_taxes = total_sum - total_discount
+        _, tax_name, _ = rng.choice(_TAXES)
+        lines.append({"name": rng.choice(_PRODUCTS), "description": "",
+                      "unit_price": Decimal(rng.randrange(100, 200_000)) / 100,
+                      "unit": rng.choice(_UNITS), "quantity": Decimal(rng.randint(1, 20)),
+                      "discount": Decimal(rng.choice((0, 0, 0, 5, 10))), "tax": tax_name})
+    items, totals = render_items(lines)
     number = index // 2 + 1
     serie = "A" if index % 2 == 0 else "B"
     reference = f"PO-{rng.randrange(10**6):06d}" if rng.random() < 0.5 else ""
     doc_id = FIRST_INVOICE_ID + index
     wire: dict[str, Any] = {
         "id": doc_id, "status": status, "archived": archived, "type": doc_type,
-        "sequence_number": f"{number}/{serie}" if status != "draft" else "rascunho",
-        "inverted_sequence_number": f"{serie}/{number}" if status != "draft" else "rascunho",
-        "atcud": f"ABCD{serie}123-{number}" if status != "draft" else "N/A",
+        "sequence_number": "rascunho", "inverted_sequence_number": "rascunho", "atcud": "N/A",
         "date": dmy(day), "due_date": dmy(due), "reference": reference,
         "observations": "", "retention": "0",
         "permalink": f"https://www.app.invoicexpress.com/documents/{doc_id:x}{seed:04x}",
-        "saft_hash": "" if status == "draft" else f"{rng.randrange(36**4):04x}"[:4],
-        "sum": total_sum, "discount": total_discount, "before_taxes": before_taxes,
-        "taxes": total_taxes, "total": before_taxes + total_taxes, "currency": "Euro",
+        "saft_hash": "", **totals, "currency": "Euro",
         "client": {"id": FIRST_CLIENT_ID + client_index, "name": client["name"],
                    "country": client["country"]},
         "items": items, "sequence_id": str(146090 if serie == "A" else 146190),
         "tax_exemption": "M07" if any(i["tax"]["value"] == 0 for i in items) else "M00",
     }
-    haystack = " ".join([client["name"], reference, wire["sequence_number"],
-                         *(i["name"] for i in items)]).lower()
-    facts = InvoiceFacts(id=doc_id, type=doc_type, status=status, archived=archived,
-                         date=day.toordinal(), due_date=due.toordinal(),
-                         before_taxes=before_taxes, client_index=client_index,
-                         reference=reference.lower(), text=haystack)
-    return facts, wire
+    if status != "draft":
+        numbered(wire, number, serie, rng)
+    return facts_of(wire), wire
 
 
 class InvoiceStore:

@@ -8,7 +8,8 @@ from typing import Any
 
 from aiohttp import web
 
-from .app import FAULT_KINDS, SandboxRateLimit, SandboxState, Settings, make_app
+from .app import FAULT_KINDS, SandboxRateLimit, SandboxState, Settings
+from .routes import make_app
 from .state import Account
 
 DEFAULT_ACCOUNT = "sandbox"
@@ -29,15 +30,21 @@ class Sandbox:
     ``async with Sandbox(invoices=500) as sb:`` then talk to ``sb.base_url`` with
     ``sb.account_name``/``sb.api_key``. Knobs: ``latency`` (seconds, or a
     ``(low, high)`` range), ``rate_limit`` (``(requests, per)`` answered by 429,
-    with ``Retry-After`` unless ``retry_after=False``) and ``faults`` (a mapping
-    of fault kind to probability, see ``FAULT_KINDS``). ``settings`` can be changed
-    while it runs. :meth:`running` runs it on a background thread for sync code.
+    with ``Retry-After`` unless ``retry_after=False``), ``faults`` (a mapping of
+    fault kind to probability, see ``FAULT_KINDS``), ``pending_polls`` (how many
+    times a PDF or QR request answers 202 before it is ready), ``create_seconds``
+    (how long a create keeps its ``proprietary_uid`` "ongoing", answering 409 to
+    the same UID meanwhile) and ``max_per_page`` (a silent cap). ``settings`` can
+    be changed while it runs; :meth:`fail_next` scripts faults for the next
+    requests. :meth:`running` runs it on a background thread for sync code.
     """
 
     def __init__(self, *, invoices: int = 200, clients: int | None = None, seed: int = 0,
                  latency: float | tuple[float, float] | None = None,
                  rate_limit: tuple[int, float] | None = None, retry_after: bool = True,
                  faults: dict[str, float] | None = None, hang_seconds: float = 30.0,
+                 pending_polls: int = 2, create_seconds: float = 0.0,
+                 max_per_page: int | None = None,
                  host: str = "127.0.0.1", port: int = 0,
                  account_name: str = DEFAULT_ACCOUNT, api_key: str | None = None) -> None:
         for kind in faults or {}:
@@ -47,7 +54,9 @@ class Sandbox:
             latency=_latency(latency),
             rate_limit=SandboxRateLimit(requests=rate_limit[0], per=rate_limit[1],
                                         retry_after=retry_after) if rate_limit else None,
-            faults=dict(faults or {}), hang_seconds=hang_seconds, seed=seed)
+            faults=dict(faults or {}), hang_seconds=hang_seconds, seed=seed,
+            pending_polls=pending_polls, create_seconds=create_seconds,
+            max_per_page=max_per_page)
         self.state = SandboxState(settings)
         self.account = self.state.add(Account(account_name, api_key, invoices=invoices,
                                               clients=clients, seed=seed))
@@ -71,6 +80,13 @@ class Sandbox:
 
     def __repr__(self) -> str:
         return f"Sandbox(base_url={self.base_url!r}, account_name={self.account_name!r})"
+
+    def fail_next(self, *kinds: str) -> None:
+        """Answer the next requests with these faults, one each, in order (then as usual)."""
+        for kind in kinds:
+            if kind not in FAULT_KINDS:
+                raise ValueError(f"unknown fault kind {kind!r}; known: {FAULT_KINDS}")
+        self.state.scripted.extend(kinds)
 
     def add_account(self, name: str, *, invoices: int = 20, clients: int | None = None,
                     api_key: str | None = None) -> Account:

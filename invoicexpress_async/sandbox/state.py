@@ -7,6 +7,7 @@ import secrets
 from collections import deque
 from typing import Any
 
+from .book import DocumentBook
 from .data import FIRST_CLIENT_ID, InvoiceStore, make_client, make_sequences
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -22,7 +23,7 @@ class Account:
         self.name = name
         self.api_key = api_key or secrets.token_hex(16)
         seeded_clients = clients if clients is not None else max(5, min(invoices // 10, 5000))
-        self.invoices = InvoiceStore(seed, invoices, seeded_clients)
+        self.invoices = DocumentBook(InvoiceStore(seed, invoices, seeded_clients))
         self.clients: list[dict[str, Any]] = [make_client(seed, i) for i in range(seeded_clients)]
         self._by_code = {c["code"]: c for c in self.clients}
         self.sequences = make_sequences(invoices)
@@ -37,8 +38,9 @@ class Account:
     def client_by_code(self, code: str) -> dict[str, Any] | None:
         return self._by_code.get(code)
 
-    def create_client(self, fields: dict[str, Any]) -> tuple[dict[str, Any] | None, list[str]]:
-        """Validate like the API does; return the stored client or the 422 messages."""
+    def _client_errors(self, fields: dict[str, Any],
+                       current: dict[str, Any] | None = None) -> list[str]:
+        """The API's 422 messages for these client fields (``current``: the one updated)."""
         errors = []
         name = fields.get("name")
         code = fields.get("code")
@@ -46,7 +48,7 @@ class Account:
             errors.append("Name can't be blank")
         if not isinstance(code, str) or not code.strip():
             errors.append("Code can't be blank")
-        elif code in self._by_code:
+        elif code in self._by_code and self._by_code[code] is not current:
             errors.append("Code has already been taken")
         email = fields.get("email")
         if email not in (None, "") and (not isinstance(email, str) or not _EMAIL.match(email)):
@@ -54,9 +56,10 @@ class Account:
         send_options = fields.get("send_options")
         if send_options is not None and str(send_options) not in ("1", "2", "3"):
             errors.append("Send options must be 1, 2 or 3")
-        if errors:
-            return None, errors
-        client: dict[str, Any] = {"id": str(FIRST_CLIENT_ID + len(self.clients))}
+        return errors
+
+    @staticmethod
+    def _fill_client(client: dict[str, Any], fields: dict[str, Any]) -> None:
         for key in _CLIENT_FIELDS:
             value = fields.get(key)
             client[key] = "" if value is None else str(value)
@@ -64,7 +67,15 @@ class Account:
         client["preferred_contact"] = {k: str(contact.get(k) or "") for k in
                                        ("name", "email", "phone")} \
             if isinstance(contact, dict) else {"name": "", "email": "", "phone": ""}
-        client["send_options"] = str(send_options or "1")
+        client["send_options"] = str(fields.get("send_options") or "1")
+
+    def create_client(self, fields: dict[str, Any]) -> tuple[dict[str, Any] | None, list[str]]:
+        """Validate like the API does; return the stored client or the 422 messages."""
+        errors = self._client_errors(fields)
+        if errors:
+            return None, errors
+        client: dict[str, Any] = {"id": str(FIRST_CLIENT_ID + len(self.clients))}
+        self._fill_client(client, fields)
         client["payment_days"] = "0"
         client["tax_exemption_code"] = "M00"
         client["open_account_link"] = \
@@ -72,3 +83,20 @@ class Account:
         self.clients.append(client)
         self._by_code[client["code"]] = client
         return client, []
+
+    def update_client(self, client: dict[str, Any], fields: dict[str, Any]) -> list[str]:
+        """Replace ``client``'s fields; the 422 messages when they are refused."""
+        errors = self._client_errors(fields, current=client)
+        if not errors:
+            del self._by_code[client["code"]]
+            self._fill_client(client, fields)
+            self._by_code[client["code"]] = client
+        return errors
+
+    def client_for_document(self, fields: dict[str, Any]) -> dict[str, Any] | None:
+        """The client a new document names (by code), created when the account has none."""
+        found = self.client_by_code(str(fields.get("code") or ""))
+        if found is not None:
+            return found
+        created, _ = self.create_client(fields)
+        return created

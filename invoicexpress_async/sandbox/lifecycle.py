@@ -1,0 +1,431 @@
+"""The document lifecycle as the API runs it: create, update, change state, email,
+PDF and QR code (202 until ready), payments that issue receipts, related documents.
+
+Requests are validated like the API does and refused with its error shapes; the
+state machines are the reference's (``models/states.py``). Anything a test may
+want to check afterwards (emails sent, payments, UIDs) is kept on the account's
+:class:`~invoicexpress_async.sandbox.book.DocumentBook`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import secrets
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from ..models.states import (
+    INVOICE_MACHINE,
+    INVOICE_RECEIPT_MACHINE,
+    NOTE_MACHINE,
+    RECEIPT_MACHINE,
+    StateMachine,
+)
+from .app import ACCOUNT_KEY, STATE_KEY, error_answer, json_answer, number_in
+from .book import DocumentBook
+from .data import dmy, money, numbered, render_items
+from .files import pdf_for, qr_png
+from .state import Account
+
+# path -> (singular root, type, state machine); requests may also use the generic root
+FAMILIES: dict[str, tuple[str, str, StateMachine]] = {
+    "invoices": ("invoice", "Invoice", INVOICE_MACHINE),
+    "invoice_receipts": ("invoice_receipt", "InvoiceReceipt", INVOICE_RECEIPT_MACHINE),
+    "simplified_invoices": ("simplified_invoice", "SimplifiedInvoice", INVOICE_MACHINE),
+    "credit_notes": ("credit_note", "CreditNote", NOTE_MACHINE),
+    "debit_notes": ("debit_note", "DebitNote", NOTE_MACHINE),
+    "receipts": ("receipt", "Receipt", RECEIPT_MACHINE),
+}
+FAMILY_PATTERN = "|".join(FAMILIES)
+_GENERIC_ROOT = "invoice"
+_PAYABLE = ("Invoice", "SimplifiedInvoice")
+_NOTES = ("CreditNote", "DebitNote")
+_MECHANISMS = ("CC", "CD", "CH", "CO", "CS", "DE", "LC", "MB", "NU", "OU", "PR", "TB", "TR")
+
+
+class Refused(Exception):
+    """A request the API answers with an error; ``answer`` is that answer."""
+
+    def __init__(self, answer: web.Response) -> None:
+        super().__init__(answer.status)
+        self.answer = answer
+
+
+def _refuse(message: str, status: int = 422) -> Refused:
+    return Refused(error_answer(status, message))
+
+
+def _not_found() -> Refused:
+    return _refuse("Document not found", 404)
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    try:
+        body = orjson.loads(await request.read() or b"{}")
+    except orjson.JSONDecodeError:
+        raise _refuse("Invalid JSON") from None
+    if not isinstance(body, dict):
+        raise _refuse("The body must be a JSON object")
+    return body
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        found = Decimal(repr(value) if isinstance(value, float) else str(value).strip())
+    except InvalidOperation:
+        return None
+    return found if found.is_finite() and abs(found) < 10**15 else None
+
+
+def _date(value: Any) -> datetime.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        day, month, year = value.split("/")
+        return datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def _family(request: web.Request) -> tuple[str, str, StateMachine]:
+    return FAMILIES[request.match_info["family"]]
+
+
+def _document(request: web.Request, doc_type: str) -> dict[str, Any]:
+    book: DocumentBook = request[ACCOUNT_KEY].invoices
+    doc = book.get(number_in(request.match_info["id"]))
+    if doc is None or doc["type"] != doc_type:
+        raise _not_found()
+    return doc
+
+
+def _fields(body: dict[str, Any], root: str) -> dict[str, Any]:
+    fields = body.get(root, body.get(_GENERIC_ROOT))
+    if not isinstance(fields, dict):
+        raise _refuse(f"Elemento {root} não fornecido")
+    return fields
+
+
+def _lines(items: Any) -> list[dict[str, Any]]:
+    if not isinstance(items, list) or not items:
+        raise _refuse("Items must be an array")
+    lines = []
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) \
+                or not item["name"].strip():
+            raise _refuse("Name is a required field")
+        unit_price = _decimal(item.get("unit_price"))
+        if unit_price is None or unit_price < 0:
+            raise _refuse("Unit price must be a number")
+        quantity = _decimal(item.get("quantity"))
+        if quantity is None or quantity <= 0:
+            raise _refuse("Quantity must be greater than 0")
+        discount = _decimal(item.get("discount", 0))
+        if discount is None or not 0 <= discount <= 100:
+            raise _refuse("Discount must be between 0 and 100")
+        tax = item.get("tax")
+        lines.append({"name": item["name"], "description": str(item.get("description") or ""),
+                      "unit": str(item.get("unit") or "unit"), "unit_price": unit_price,
+                      "quantity": quantity, "discount": discount,
+                      "tax": tax.get("name") if isinstance(tax, dict) else None})
+    return lines
+
+
+def build_document(account: Account, doc_type: str, fields: dict[str, Any],
+                   doc_id: int) -> dict[str, Any]:
+    """A new draft from create (or update) fields, validated like the API."""
+    date, due = _date(fields.get("date")), _date(fields.get("due_date"))
+    if date is None or due is None:
+        raise _refuse("Date is invalid: use dd/mm/yyyy")
+    if due < date:
+        raise _refuse("Due date must be on or after the date")
+    client_fields = fields.get("client")
+    if not isinstance(client_fields, dict) or not client_fields.get("name") \
+            or not client_fields.get("code"):
+        raise _refuse("Client is a required field")
+    lines = _lines(fields.get("items"))
+    retention = _decimal(fields.get("retention", 0))
+    if retention is None or not 0 <= retention <= Decimal("99.99"):
+        raise _refuse("Retention must be between 0 and 99.99")
+    owner = fields.get("owner_invoice_id")
+    if owner is not None:
+        owner_doc = account.invoices.get(owner) if isinstance(owner, int) else None
+        if doc_type not in _NOTES or owner_doc is None or owner_doc["type"] not in _PAYABLE:
+            raise _refuse("Owner invoice is invalid")
+    client = account.client_for_document(client_fields)
+    if client is None:
+        raise _refuse("Client is invalid")
+    items, totals = render_items(lines)
+    doc: dict[str, Any] = {
+        "id": doc_id, "status": "draft", "archived": False, "type": doc_type,
+        "sequence_number": "rascunho", "inverted_sequence_number": "rascunho", "atcud": "N/A",
+        "date": dmy(date), "due_date": dmy(due),
+        "reference": str(fields.get("reference") or ""),
+        "observations": str(fields.get("observations") or ""), "retention": str(retention),
+        "permalink": f"https://www.app.invoicexpress.com/documents/{secrets.token_hex(8)}",
+        "saft_hash": "", **totals, "currency": "Euro",
+        "client": {"id": int(client["id"]), "name": client["name"],
+                   "country": client["country"], "code": client["code"],
+                   "email": client["email"]},
+        "items": items, "sequence_id": str(fields.get("sequence_id") or "146090"),
+        "tax_exemption": str(fields.get("tax_exemption") or "M00"),
+    }
+    if owner is not None:
+        doc["owner_invoice_id"] = owner
+    return doc
+
+
+def _answer(handler: Any) -> Any:
+    """Turn :class:`Refused` into the API's error answer."""
+    async def wrapped(request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(request)  # type: ignore[no-any-return]
+        except Refused as refused:
+            return refused.answer
+    wrapped.__name__ = handler.__name__
+    return wrapped
+
+
+@_answer
+async def create_document(request: web.Request) -> web.StreamResponse:
+    root, doc_type, _ = _family(request)
+    if doc_type == "Receipt":
+        raise _refuse("Receipts are issued by payments", 404)
+    account: Account = request[ACCOUNT_KEY]
+    state = request.app[STATE_KEY]
+    book = account.invoices
+    body = await _body(request)
+    fields = _fields(body, root)
+    uid = body.get("proprietary_uid")
+    if uid is not None:
+        if not isinstance(uid, str) or not uid.strip():
+            raise _refuse("proprietary_uid is invalid")
+        if uid in book.uids:
+            existing = book.uids[uid]
+            if existing is None:
+                return json_answer({"reason": "There's an ongoing document creation with the"
+                                              f" provided UID {uid}"}, 409)
+            return json_answer({root: book.get(existing)}, 201)
+        book.uids[uid] = None
+    try:
+        if state.settings.create_seconds:
+            await asyncio.sleep(state.settings.create_seconds)
+        doc = book.save(build_document(account, doc_type, fields, book.new_id()))
+    except BaseException:
+        if uid is not None:
+            del book.uids[uid]
+        raise
+    if uid is not None:
+        book.uids[uid] = doc["id"]
+    if "owner_invoice_id" in doc:
+        book.related.setdefault(doc["owner_invoice_id"], []).append(doc["id"])
+    state.counts["documents_created"] += 1
+    return json_answer({root: doc}, 201)
+
+
+@_answer
+async def get_document(request: web.Request) -> web.StreamResponse:
+    root, doc_type, _ = _family(request)
+    return json_answer({root: _document(request, doc_type)})
+
+
+@_answer
+async def update_document(request: web.Request) -> web.StreamResponse:
+    root, doc_type, _ = _family(request)
+    account: Account = request[ACCOUNT_KEY]
+    doc = _document(request, doc_type)
+    fields = _fields(await _body(request), root)
+    if doc["status"] != "draft":
+        raise _refuse(f"A {doc['status']} document cannot be changed")
+    account.invoices.save(build_document(account, doc_type, fields, doc["id"]))
+    return web.Response(status=200)
+
+
+@_answer
+async def change_state(request: web.Request) -> web.StreamResponse:
+    root, doc_type, machine = _family(request)
+    book: DocumentBook = request[ACCOUNT_KEY].invoices
+    doc = dict(_document(request, doc_type))
+    fields = _fields(await _body(request), root)
+    event, message = fields.get("state"), fields.get("message")
+    if event == "canceled" and not (isinstance(message, str) and message.strip()):
+        raise _refuse("Cancel message can't be blank")
+    target = machine.target(doc["status"], event) if isinstance(event, str) else None
+    if target is None:
+        raise _refuse(f"CantHandle: {event} for {doc_type} in state {doc['status']}")
+    if event == "finalized":
+        numbered(doc, book.next_number, "A", book.rng)
+        book.next_number += 1
+    doc["status"] = target
+    book.save(doc)
+    if doc_type == "Receipt":
+        _undo_payment(book, doc)
+    return json_answer({root: doc})
+
+
+@_answer
+async def email_document(request: web.Request) -> web.StreamResponse:
+    _, doc_type, _ = _family(request)
+    book: DocumentBook = request[ACCOUNT_KEY].invoices
+    doc = _document(request, doc_type)
+    message = (await _body(request)).get("message")
+    client = message.get("client") if isinstance(message, dict) else None
+    email = client.get("email") if isinstance(client, dict) else None
+    if not isinstance(email, str) or "@" not in email:
+        raise _refuse("Email is a required field")
+    if doc["status"] == "draft":
+        raise _refuse("A draft cannot be sent")
+    assert isinstance(message, dict)
+    book.emails.append({"document_id": doc["id"], "to": email,
+                        **{k: message.get(k) for k in ("subject", "body", "cc", "bcc", "logo")},
+                        "save": client.get("save") if isinstance(client, dict) else None})
+    return web.Response(status=200)
+
+
+def _pending(request: web.Request, kind: str, doc_id: int) -> bool:
+    """Whether this poll of ``kind`` for ``doc_id`` still answers 202."""
+    book: DocumentBook = request[ACCOUNT_KEY].invoices
+    if book.polls[(kind, doc_id)] < request.app[STATE_KEY].settings.pending_polls:
+        book.polls[(kind, doc_id)] += 1
+        return True
+    return False
+
+
+def _file_url(request: web.Request, name: str, content_type: str, data: bytes) -> str:
+    request.app[STATE_KEY].files[name] = (content_type, data)
+    return f"{request.scheme}://{request.host}/_sandbox/files/{name}"
+
+
+@_answer
+async def pdf(request: web.Request) -> web.StreamResponse:
+    book: DocumentBook = request[ACCOUNT_KEY].invoices
+    doc = book.get(number_in(request.match_info["id"]))
+    if doc is None:
+        raise _not_found()
+    if doc["status"] == "draft":
+        raise _refuse("The document is still a draft: no PDF can be generated")
+    if _pending(request, "pdf", doc["id"]):
+        return web.Response(status=202)
+    copy = request.query.get("second_copy") == "true"
+    name = f"{doc['id']}-{'2' if copy else '1'}-{secrets.token_hex(6)}.pdf"
+    title = f"{doc['type']} {doc['sequence_number']}{' (2nd copy)' if copy else ''}"
+    url = _file_url(request, name, "application/pdf", pdf_for(title))
+    return json_answer({"output": {"pdfUrl": url}})
+
+
+@_answer
+async def qr_code(request: web.Request) -> web.StreamResponse:
+    book: DocumentBook = request[ACCOUNT_KEY].invoices
+    doc_id = number_in(request.match_info["id"])
+    doc = book.get(doc_id)
+    if doc is None:
+        return json_answer({"error": f"No document with ID {doc_id}"}, 404)
+    if doc["status"] == "draft":
+        return json_answer({"error": f"Document {doc_id} is still in draft: only final,"
+                                     " canceled or settled documents have QR codes"}, 422)
+    if _pending(request, "qr", doc_id):
+        return json_answer({"qr_code": {"status": "In progress"}}, 202)
+    url = _file_url(request, f"{doc_id}-{secrets.token_hex(6)}.png", "image/png", qr_png())
+    return json_answer({"qr_code": {"url": url}})
+
+
+@_answer
+async def related_documents(request: web.Request) -> web.StreamResponse:
+    book: DocumentBook = request[ACCOUNT_KEY].invoices
+    doc_id = number_in(request.match_info["id"])
+    if book.get(doc_id) is None:
+        raise _not_found()
+    return json_answer({"documents": [book.get(i) for i in book.related.get(doc_id, [])]})
+
+
+def _bare(*parts: str) -> Refused:
+    """The payment endpoint's 422 shape: a bare array."""
+    return Refused(json_answer(list(parts), 422))
+
+
+@_answer
+async def add_payment(request: web.Request) -> web.StreamResponse:
+    book: DocumentBook = request[ACCOUNT_KEY].invoices
+    doc = book.get(number_in(request.match_info["id"]))
+    if doc is None:
+        raise _not_found()
+    fields = (await _body(request)).get("partial_payment")
+    if not isinstance(fields, dict):
+        raise _bare("partial_payment", "is missing")
+    if doc["type"] not in _PAYABLE or doc["status"] != "final":
+        raise _bare("document", f"cannot be paid ({doc['type']}, {doc['status']})")
+    total = _decimal(doc["total"]) or Decimal(0)
+    remaining = total - book.paid.get(doc["id"], Decimal(0))
+    amount = _decimal(fields.get("amount"))
+    if amount is None or amount <= 0 or money(amount) != amount or amount > remaining:
+        raise _bare("amount", "is invalid")
+    mechanism = fields.get("payment_mechanism", "TB")
+    if mechanism not in _MECHANISMS:
+        raise _bare("payment_mechanism", "is invalid")
+    paid_on = _date(fields["payment_date"]) if "payment_date" in fields \
+        else datetime.date.today()
+    if paid_on is None:
+        raise _bare("payment_date", "is invalid")
+    receipt: dict[str, Any] = {
+        **doc, "id": book.new_id(), "type": "Receipt", "status": "final", "items": [],
+        "date": dmy(paid_on), "due_date": dmy(paid_on), "reference": doc["sequence_number"],
+        "observations": str(fields.get("note") or ""), "sum": amount, "discount": Decimal(0),
+        "before_taxes": amount, "taxes": Decimal(0), "total": amount,
+        "owner_invoice_id": doc["id"],
+    }
+    numbered(receipt, book.next_number, str(fields.get("serie") or "A"), book.rng)
+    book.next_number += 1
+    book.save(receipt)
+    book.related.setdefault(doc["id"], []).append(receipt["id"])
+    book.paid[doc["id"]] = total - remaining + amount
+    if amount == remaining:
+        book.save({**doc, "status": "settled"})
+    return json_answer({"receipt": receipt})
+
+
+def _undo_payment(book: DocumentBook, receipt: dict[str, Any]) -> None:
+    """A canceled receipt gives its amount back: a settled document is final again."""
+    owner = book.get(receipt.get("owner_invoice_id", -1))
+    if owner is None:
+        return
+    amount = _decimal(receipt["total"]) or Decimal(0)
+    book.paid[owner["id"]] = book.paid.get(owner["id"], Decimal(0)) - amount
+    if owner["status"] == "settled":
+        book.save({**owner, "status": "final"})
+
+
+@_answer
+async def update_client(request: web.Request) -> web.StreamResponse:
+    account: Account = request[ACCOUNT_KEY]
+    client = account.client_by_id(number_in(request.match_info["id"]))
+    if client is None:
+        raise _refuse("Client not found", 404)
+    fields = (await _body(request)).get("client")
+    if not isinstance(fields, dict):
+        return json_answer({"errors": ["Client is a required field"]}, 422)
+    errors = account.update_client(client, fields)
+    if errors:
+        return json_answer({"errors": errors}, 422)
+    return web.Response(status=200)
+
+
+async def serve_file(request: web.Request) -> web.StreamResponse:
+    """The files the API points at live on another host and need no api key."""
+    state = request.app[STATE_KEY]
+    state.file_queries.append(request.query_string)
+    found = state.files.get(request.match_info["name"])
+    if found is None:
+        return web.Response(status=404)
+    content_type, data = found
+    return web.Response(body=data, content_type=content_type)
+
+
+
