@@ -12,6 +12,7 @@ from .client import AsyncInvoiceXpress
 from .errors import (
     APIError,
     AuthenticationError,
+    ClientClosedError,
     ConflictError,
     DecodeError,
     InvalidStateError,
@@ -56,6 +57,7 @@ __all__ = [
     "AsyncInvoiceXpress",
     "AsyncPaginator",
     "AuthenticationError",
+    "ClientClosedError",
     "BlockingCallInEventLoopWarning",
     "Client",
     "ClientCreate",

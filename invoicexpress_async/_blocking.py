@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import _thread
 import asyncio
+import contextlib
 import os
 import threading
 import warnings
@@ -27,7 +28,7 @@ from anyio.from_thread import BlockingPortal
 
 from ._transport import SessionPool
 from ._transport.requester import TransportStats
-from .errors import SyncInAsyncDeadlockError
+from .errors import ClientClosedError, InvoiceXpressError, SyncInAsyncDeadlockError
 from .pagination import AsyncPaginator, Page
 
 T = TypeVar("T")
@@ -70,6 +71,7 @@ class _LoopThread:
                 self.failure = exc
                 ready.set()
 
+        self.pid = os.getpid()
         self.thread = threading.Thread(target=run, name="invoicexpress-portal", daemon=True)
         self.thread.start()
         ready.wait()
@@ -150,6 +152,7 @@ class Runner(Generic[A]):
         self._pid = os.getpid()
         self._lock = threading.Lock()
         self._loop: _LoopThread | None = None
+        self._finalizer: weakref.finalize[..., Any] | None = None
         self._warned = False
         self._closed = False
 
@@ -161,7 +164,8 @@ class Runner(Generic[A]):
 
     @property
     def started(self) -> bool:
-        return self._loop is not None
+        """Whether the loop thread runs (and so has work of this client to clean up)."""
+        return self._loop is not None and self._loop.thread.is_alive() and not self._closed
 
     def _after_fork(self) -> None:
         if os.getpid() != self._pid:
@@ -169,14 +173,15 @@ class Runner(Generic[A]):
             self._pid = os.getpid()
             self._lock = threading.Lock()
             if self._loop is not None:  # with the client whose session lives in it
-                _LEFT_BEHIND_BY_FORK.append((self._loop, self._client))
+                _LEFT_BEHIND_BY_FORK.append((self._loop, self._client, self._finalizer))
                 self._loop = None
+                self._finalizer = None
             self._client = self._factory()
 
     def _ready_loop(self) -> _LoopThread:
         self._after_fork()
         if self._closed:
-            raise RuntimeError("this InvoiceXpress client is closed")
+            raise ClientClosedError("this InvoiceXpress client is closed")
         if self._loop is not None and threading.get_ident() == self._loop.ident:
             raise SyncInAsyncDeadlockError(
                 "a blocking InvoiceXpress method was called from the client's own event loop"
@@ -190,8 +195,13 @@ class Runner(Generic[A]):
                 BlockingCallInEventLoopWarning, stacklevel=4)
         with self._lock:
             if self._loop is None:
-                self._loop = _LoopThread() if self._client._owns_pool \
-                    else _SHARED_LOOPS.join(self._client.pool, id(self))
+                shared = not self._client._owns_pool
+                self._loop = _SHARED_LOOPS.join(self._client.pool, id(self)) if shared \
+                    else _LoopThread()
+                # a client dropped without close() still stops its thread (at the latest
+                # at exit); the finalizer holds the loop and the async client, not us
+                self._finalizer = weakref.finalize(self, _shut_down, self._loop, self._client,
+                                                   id(self) if shared else None)
             return self._loop
 
     def call(self, function: Callable[..., Awaitable[T]], /, *args: Any, **kwargs: Any) -> T:
@@ -223,14 +233,25 @@ class Runner(Generic[A]):
         try:
             while not done.acquire(timeout=1.0):
                 if not runner.thread.is_alive():
-                    raise RuntimeError("the InvoiceXpress event loop thread has stopped")
+                    raise self._stopped()
         except BaseException:  # Ctrl-C while waiting: stop the work in the loop too
-            loop.call_soon_threadsafe(_cancel, outcome)
+            if runner.thread.is_alive():
+                loop.call_soon_threadsafe(_cancel, outcome)
             raise
         result = outcome[0]
         if isinstance(result, BaseException):
-            raise result
-        return result.result()
+            raise self._stopped() if self._closed else result
+        try:
+            return result.result()
+        except asyncio.CancelledError:
+            if self._closed:  # close() stopped the loop under this call
+                raise self._stopped() from None
+            raise
+
+    def _stopped(self) -> InvoiceXpressError:
+        if self._closed:
+            return ClientClosedError("the InvoiceXpress client was closed during this call")
+        return InvoiceXpressError("the InvoiceXpress event loop thread has stopped")
 
     def close(self) -> None:
         """Close the async client in its loop, then stop the loop thread. Idempotent."""
@@ -239,19 +260,24 @@ class Runner(Generic[A]):
         self._closed = True
         if os.getpid() != self._pid:
             return  # a child never started the parent's portal: nothing of ours to stop
-        loop, self._loop = self._loop, None
-        if loop is None:
-            return
-        shared = not self._client._owns_pool
-        last = _SHARED_LOOPS.leave(self._client.pool, id(self)) if shared else True
-        try:
-            assert loop.portal is not None
-            loop.portal.call(self._client.aclose)
-            if shared and last:
-                loop.portal.call(self._client.pool.release)
-        finally:
-            if last:
-                loop.stop()
+        if self._finalizer is not None:
+            self._finalizer()  # once only, whoever calls it first
+
+
+def _shut_down(loop: _LoopThread, client: _AsyncClient, member: int | None) -> None:
+    """Close ``client`` in its loop, then stop the loop thread unless other blocking
+    clients of the same shared pool (``member`` is this one's id) still use it."""
+    if os.getpid() != loop.pid or not loop.thread.is_alive():
+        return
+    last = member is None or _SHARED_LOOPS.leave(client.pool, member)
+    try:
+        assert loop.portal is not None
+        loop.portal.call(client.aclose)
+        if member is not None and last:
+            loop.portal.call(client.pool.release)
+    finally:
+        if last:
+            loop.stop()
 
 
 def _cancel(outcome: list[Any]) -> None:
@@ -305,8 +331,9 @@ class Paginator(Generic[T]):
             while (page := self._runner.call(_next_page, stream)) is not None:
                 yield page
         finally:
-            if self._runner.started:
-                self._runner.call(stream.aclose)
+            if self._runner.started:  # a closed client already stopped what was in flight
+                with contextlib.suppress(InvoiceXpressError):
+                    self._runner.call(stream.aclose)
 
     def raw(self) -> Paginator[dict[str, Any]]:
         """The same stream with items as the API sent them (dicts)."""

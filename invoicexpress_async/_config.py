@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 
 import yarl
 
 from ._checks import positive_int, text
-from ._transport.urls import is_loopback
+from ._transport.urls import is_loopback, shown
+
+ACCOUNT_HOST = "app.invoicexpress.com"
+# the account name is the first label of the API's host name: nothing else may slip in
+_DNS_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 
 ENV_ACCOUNT_NAME = "INVOICEXPRESS_ACCOUNT_NAME"
 ENV_API_KEY = "INVOICEXPRESS_API_KEY"
@@ -27,20 +32,37 @@ def credential(name: str, value: str | None, env: str) -> str:
     return value
 
 
-def base_url(value: str | None, account_name: str) -> str:
-    """The API root: https always; plain http only for loopback hosts (sandbox, tests)."""
+def account_name(value: str) -> str:
+    """The account's subdomain: one DNS label (letters, digits, inner hyphens, 1-63)."""
+    if not _DNS_LABEL.fullmatch(value):
+        raise ValueError("account_name must be the account's subdomain: letters, digits and"
+                         f" hyphens, 1 to 63 characters, got {value[:70]!r}")
+    return value
+
+
+def base_url(value: str | None, account: str) -> str:
+    """The API root: https always; plain http only for loopback hosts (sandbox, tests).
+
+    The default is built from parts, never by formatting text, so an account name can
+    only ever be the first label of the API's own host.
+    """
     if value is None:
-        return f"https://{account_name}.app.invoicexpress.com"
+        return str(yarl.URL.build(scheme="https", host=f"{account_name(account)}.{ACCOUNT_HOST}"))
     if not isinstance(value, str):
         raise TypeError(f"base_url must be a str, got {type(value).__name__}")
-    url = yarl.URL(value)
+    try:
+        url = yarl.URL(value)
+        url.port  # noqa: B018 - parsing the port is what fails on a mangled authority
+    except ValueError:
+        raise ValueError("base_url is not a valid URL") from None
+    if url.user or url.password or url.query_string or url.fragment:
+        raise ValueError("base_url must not carry credentials, a query or a fragment,"
+                         f" got {shown(url)!r}")
     if url.scheme not in ("https", "http") or not url.host:
-        raise ValueError(f"base_url must be an https:// URL, got {value!r}")
+        raise ValueError(f"base_url must be an https:// URL, got {shown(url)!r}")
     if url.scheme == "http" and not is_loopback(url.host):
         raise ValueError("base_url must use https://; plain http:// is allowed only for"
-                         f" loopback hosts (127.0.0.1, ::1, localhost), got {value!r}")
-    if url.query_string or url.fragment or url.user or url.password:
-        raise ValueError("base_url must not carry a query, fragment or credentials")
+                         f" loopback hosts (127.0.0.1, ::1, localhost), got {shown(url)!r}")
     return str(url).rstrip("/")
 
 

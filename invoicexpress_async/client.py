@@ -34,6 +34,7 @@ from .resources._base import Core
 
 _DEFAULT_RATE_LIMIT = RateLimit()
 DEFAULT_MAX_DOWNLOAD = 64 * 1024 * 1024
+DEFAULT_MAX_RESPONSE = 64 * 1024 * 1024
 _METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
 
 
@@ -43,7 +44,8 @@ class AsyncInvoiceXpress:
     Use it as ``async with AsyncInvoiceXpress(...) as api:`` or call ``aclose()``.
     Many clients (of many accounts) can share one :class:`SessionPool`; a client
     closes only a pool it created itself. ``poll`` is how patiently 202 answers
-    (PDF, QR code) are polled. ``clock`` and ``sleep`` replace
+    (PDF, QR code) are polled; an answer larger than ``max_response_bytes`` (after
+    decompression) is refused with a DecodeError. ``clock`` and ``sleep`` replace
     ``time.monotonic``/``asyncio.sleep`` for the limiter, retries and polls (tests).
     """
 
@@ -54,6 +56,7 @@ class AsyncInvoiceXpress:
     retry: RetryPolicy
     rate_limit: RateLimit | None
     poll: PollPolicy
+    max_response_bytes: int
 
     def __init__(self, account_name: str | None = None, api_key: str | None = None, *,
                  base_url: str | None = None, timeout: Timeout | float | None = None,
@@ -61,10 +64,11 @@ class AsyncInvoiceXpress:
                  rate_limit: RateLimit | None = _DEFAULT_RATE_LIMIT,
                  pool: SessionPool | None = None, prefetch: int = 4,
                  poll: PollPolicy | None = None,
+                 max_response_bytes: int = DEFAULT_MAX_RESPONSE,
                  clock: Callable[[], float] | None = None,
                  sleep: Callable[[float], Awaitable[None]] | None = None) -> None:
-        self.account_name = _config.credential("account_name", account_name,
-                                                _config.ENV_ACCOUNT_NAME)
+        self.account_name = _config.account_name(_config.credential(
+            "account_name", account_name, _config.ENV_ACCOUNT_NAME))
         self._api_key = Secret(_config.credential("api_key", api_key, _config.ENV_API_KEY))
         self.base_url = _config.base_url(base_url, self.account_name)
         instance("retry", retry, RetryPolicy, optional=True)
@@ -76,6 +80,7 @@ class AsyncInvoiceXpress:
         self.retry = retry or RetryPolicy()
         self.rate_limit = rate_limit
         self.poll = poll or PollPolicy()
+        self.max_response_bytes = positive_int("max_response_bytes", max_response_bytes)
         self._owns_pool = pool is None
         self._pool = pool if pool is not None else SessionPool()
         clock = clock or time.monotonic
@@ -84,7 +89,8 @@ class AsyncInvoiceXpress:
                                      clock=clock, sleep=sleep)
         self._requester = Requester(base_url=self.base_url, api_key=self._api_key,
                                     pool=self._pool, limiter=limiter, retry=self.retry,
-                                    timeout=self.timeout, clock=clock, sleep=sleep)
+                                    timeout=self.timeout, clock=clock, sleep=sleep,
+                                    max_response_bytes=self.max_response_bytes)
         core = Core(self._requester, self.prefetch, self.poll, clock, sleep)
         self.clients = AsyncClients(core)
         self.invoices = AsyncInvoices(core, _families.INVOICES)

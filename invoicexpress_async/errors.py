@@ -12,6 +12,7 @@ from typing import Any
 __all__ = [
     "APIError",
     "AuthenticationError",
+    "ClientClosedError",
     "ConflictError",
     "DecodeError",
     "InvalidStateError",
@@ -113,6 +114,11 @@ class ServerError(APIError):
 
 class TransportError(InvoiceXpressError):
     """The request did not get a complete HTTP answer (refused, reset, truncated)."""
+
+
+class ClientClosedError(TransportError, RuntimeError):
+    """The client was closed before or while this call ran (a RuntimeError too, as using
+    any closed resource is)."""
 
 
 class RequestTimeout(TransportError):

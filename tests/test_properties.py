@@ -62,7 +62,7 @@ def is_valid(name: str, value: Any) -> bool:
     if name == "per_page":
         return type(value) is int and 1 <= value <= 1000
     if name == "page":
-        return type(value) is int and value >= 1
+        return type(value) is int and 1 <= value <= 10**9
     if value is None:
         return True
     if name.startswith(("date", "due_date")):

@@ -14,7 +14,12 @@ from typing import Any
 from invoicexpress_async._blocking import Runner, SyncClientBase
 from invoicexpress_async._transport import RateLimit, RetryPolicy, SessionPool, Timeout
 from invoicexpress_async._transport.requester import TransportStats
-from invoicexpress_async.client import _DEFAULT_RATE_LIMIT, DEFAULT_MAX_DOWNLOAD, AsyncInvoiceXpress
+from invoicexpress_async.client import (
+    _DEFAULT_RATE_LIMIT,
+    DEFAULT_MAX_DOWNLOAD,
+    DEFAULT_MAX_RESPONSE,
+    AsyncInvoiceXpress,
+)
 from invoicexpress_async.polling import PollPolicy
 
 from .resources.clients import Clients
@@ -28,7 +33,8 @@ class InvoiceXpress(SyncClientBase[AsyncInvoiceXpress]):
     Use it as ``with InvoiceXpress(...) as api:`` or call ``close()``.
     Many clients (of many accounts) can share one :class:`SessionPool`; a client
     closes only a pool it created itself. ``poll`` is how patiently 202 answers
-    (PDF, QR code) are polled. ``clock`` and ``sleep`` replace
+    (PDF, QR code) are polled; an answer larger than ``max_response_bytes`` (after
+    decompression) is refused with a DecodeError. ``clock`` and ``sleep`` replace
     ``time.monotonic``/``asyncio.sleep`` for the limiter, retries and polls (tests).
     """
 
@@ -44,6 +50,7 @@ class InvoiceXpress(SyncClientBase[AsyncInvoiceXpress]):
         pool: SessionPool | None = None,
         prefetch: int = 4,
         poll: PollPolicy | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE,
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
@@ -59,6 +66,7 @@ class InvoiceXpress(SyncClientBase[AsyncInvoiceXpress]):
                 pool=pool,
                 prefetch=prefetch,
                 poll=poll,
+                max_response_bytes=max_response_bytes,
                 clock=clock,
                 sleep=sleep,
             )
@@ -101,6 +109,10 @@ class InvoiceXpress(SyncClientBase[AsyncInvoiceXpress]):
     @property
     def poll(self) -> PollPolicy:
         return self._runner.client.poll
+
+    @property
+    def max_response_bytes(self) -> int:
+        return self._runner.client.max_response_bytes
 
     @property
     def stats(self) -> TransportStats:

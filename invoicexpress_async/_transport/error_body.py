@@ -5,6 +5,10 @@ The API has no single error format (reference §1.6): ``{"errors": {"error": ..}
 style ``{"field": ["is invalid"]}``, ``{"error": {"code", "message"}}``,
 ``{"message": ..}``, ``{"reason": ..}`` and empty bodies. One walker handles all
 of them so callers get ``APIError.messages`` without caring which one arrived.
+
+A hostile or broken server gets nothing out of it: bodies past ``MAX_PARSED``
+bytes or nested deeper than ``MAX_DEPTH`` are kept as truncated text, and at
+most ``MAX_MESSAGES`` messages of ``MAX_MESSAGE`` characters each are taken.
 """
 
 from __future__ import annotations
@@ -14,18 +18,47 @@ from typing import Any
 import orjson
 
 _TEXT_KEYS = ("error", "message", "reason", "errors")
+MAX_PARSED = 64 * 1024
+MAX_DEPTH = 32
+MAX_MESSAGES = 20
+MAX_MESSAGE = 500
+MAX_TEXT = 2000
+
+
+def truncated(text: str, limit: int = MAX_TEXT) -> str:
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text) - limit} more)"
 
 
 def parse_error_body(raw: bytes) -> tuple[Any, list[str]]:
     """Return ``(body, messages)``: the decoded JSON (or text) and its messages."""
     if not raw.strip():
         return None, []
-    try:
-        body = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        text = raw.decode("utf-8", "replace")
-        return text, []
-    return body, messages_from(body)
+    text_body = None
+    if len(raw) <= MAX_PARSED:
+        try:
+            body = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            text_body = raw
+        else:
+            if _shallow(body):
+                found = messages_from(body)
+                return body, [truncated(m, MAX_MESSAGE) for m in found[:MAX_MESSAGES]]
+            text_body = raw
+    text = (text_body or raw)[: MAX_TEXT * 4].decode("utf-8", "replace")
+    return truncated(text), []
+
+
+def _shallow(value: Any) -> bool:
+    """Whether ``value`` nests at most MAX_DEPTH deep (walked without recursion)."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (list, dict)):
+            if depth >= MAX_DEPTH:
+                return False
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return True
 
 
 def messages_from(body: Any) -> list[str]:

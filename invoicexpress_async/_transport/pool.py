@@ -15,6 +15,7 @@ import time
 
 import aiohttp
 
+from .._checks import number
 from .ratelimit import AccountLimiter, Clock, RateLimit, Sleep
 
 
@@ -30,7 +31,7 @@ class SessionPool:
                 raise ValueError(f"{name} must be >= 0, got {value!r}")
         self.limit = limit
         self._limit_per_host = limit_per_host
-        self._keepalive_timeout = keepalive_timeout
+        self._keepalive_timeout = number("keepalive_timeout", keepalive_timeout)
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._limiters: dict[str, AccountLimiter] = {}
@@ -61,8 +62,9 @@ class SessionPool:
                                              ttl_dns_cache=300)
             # no cookie jar: a pool shared by many accounts must never hand one
             # account's cookies to another on the same host
+            # no decompression by aiohttp: ``bounded.py`` inflates with a hard limit
             self._session = aiohttp.ClientSession(connector=connector, raise_for_status=False,
-                                                  auto_decompress=True,
+                                                  auto_decompress=False,
                                                   cookie_jar=aiohttp.DummyCookieJar())
             self._loop = loop
         elif self._loop is not loop:

@@ -1,16 +1,23 @@
 """Keep the api key out of everything a human may read.
 
 InvoiceXpress only accepts the key as the ``api_key`` query parameter, so every
-URL we build carries it. Anything that turns a URL into text (logs, errors,
-reprs) goes through :func:`redact_url` first.
+URL we build carries it: anything that turns a URL into text goes through
+:func:`redact_url`. A server may also echo the key back (an error message that
+quotes the request, a proxy's HTML page): every text that came from the server
+goes through the client's :class:`Scrubber` before an error is built from it.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
+from urllib.parse import quote, quote_plus
 
 MASK = "***"
-_API_KEY_IN_QUERY = re.compile(r"(?i)(api_key=)[^&#\s]*")
+_API_KEY_IN_QUERY = re.compile(r"(?i)(api_key=)[^&#\s\"'<>]*")
+# below this length a key cannot be told from ordinary words in a server's message
+MIN_SCRUBBED_LENGTH = 6
+_MAX_DEPTH = 64
 
 
 def redact_url(url: object) -> str:
@@ -18,15 +25,34 @@ def redact_url(url: object) -> str:
     return _API_KEY_IN_QUERY.sub(r"\g<1>" + MASK, str(url))
 
 
-def redact_text(text: str, secret: str | None) -> str:
-    """Mask ``secret`` wherever it appears verbatim or URL-encoded in ``text``."""
-    text = redact_url(text)
-    if secret:
-        from urllib.parse import quote, quote_plus
+class Scrubber:
+    """Masks one secret in every form a server may echo it: as is, percent-encoded
+    (either case of hex digits), form-encoded (``+`` for spaces), and any
+    ``api_key=`` query value."""
 
-        for form in {secret, quote(secret, safe=""), quote_plus(secret)}:
-            text = text.replace(form, MASK)
-    return text
+    def __init__(self, secret: str) -> None:
+        forms = {secret, quote(secret, safe=""), quote_plus(secret, safe=""),
+                 quote(secret, safe="/")} if len(secret) >= MIN_SCRUBBED_LENGTH else set()
+        ordered = sorted(forms, key=len, reverse=True)
+        self._pattern = re.compile("|".join(map(re.escape, ordered)), re.IGNORECASE) \
+            if ordered else None
+
+    def text(self, value: str) -> str:
+        if self._pattern is not None:
+            value = self._pattern.sub(MASK, value)
+        return redact_url(value)
+
+    def data(self, value: Any, depth: int = 0) -> Any:
+        """``value`` (decoded JSON) with every string scrubbed, keys included."""
+        if isinstance(value, str):
+            return self.text(value)
+        if depth >= _MAX_DEPTH:
+            return value
+        if isinstance(value, list):
+            return [self.data(item, depth + 1) for item in value]
+        if isinstance(value, dict):
+            return {self.text(str(k)): self.data(v, depth + 1) for k, v in value.items()}
+        return value
 
 
 class Secret:

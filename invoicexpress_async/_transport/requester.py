@@ -11,6 +11,7 @@ api key.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
@@ -23,16 +24,18 @@ import yarl
 
 from ..errors import (
     APIError,
+    ClientClosedError,
     DecodeError,
     RateLimitError,
     RequestTimeout,
     TransportError,
     error_class_for_status,
 )
-from .error_body import parse_error_body
+from .bounded import ACCEPT_ENCODING, BadEncoding, TooLarge, body_chunks, read_body
+from .error_body import parse_error_body, truncated
 from .pool import SessionPool
 from .ratelimit import AccountLimiter, Clock, Sleep
-from .redact import MASK, Secret, redact_text
+from .redact import MASK, Scrubber, Secret
 from .retry import SAFE_METHODS, Failure, RetryPolicy, parse_retry_after
 from .timeout import Timeout
 from .urls import checked_file_url, shown
@@ -42,9 +45,8 @@ _MAX_REDIRECTS = 5
 
 logger = logging.getLogger("invoicexpress_async")
 
-_JSON_HEADERS = {"Accept": "application/json"}
-_JSON_BODY_HEADERS = {"Accept": "application/json",
-                      "Content-Type": "application/json; charset=utf-8"}
+_JSON_HEADERS = {"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING}
+_JSON_BODY_HEADERS = {**_JSON_HEADERS, "Content-Type": "application/json; charset=utf-8"}
 
 
 def _safe_method(request: Request) -> bool:
@@ -98,9 +100,11 @@ class Requester:
 
     def __init__(self, *, base_url: str, api_key: Secret, pool: SessionPool,
                  limiter: AccountLimiter, retry: RetryPolicy, timeout: Timeout,
-                 clock: Clock, sleep: Sleep) -> None:
+                 clock: Clock, sleep: Sleep, max_response_bytes: int) -> None:
         self._base_url = base_url.rstrip("/")
         self._api_key = api_key
+        self.scrub = Scrubber(api_key.reveal())
+        self._max_response_bytes = max_response_bytes
         self._pool = pool
         self._limiter = limiter
         self._retry = retry
@@ -115,7 +119,12 @@ class Requester:
         return f"{self._base_url}{request.path}?{query}"
 
     async def send(self, request: Request) -> Response:
-        """Send ``request`` under the retry policy; return its 2xx answer, decoded."""
+        """Send ``request`` under the retry policy; return its 2xx answer, decoded.
+
+        Every error leaves from this frame, outside any ``except`` block: its traceback
+        and context hold no aiohttp frame, whose locals carry the key-bearing URL
+        (what ``capture_locals`` tracebacks and error trackers would show).
+        """
         policy = self._retry
         method = request.method
         idempotent = request.idempotent
@@ -123,37 +132,49 @@ class Requester:
         while True:
             attempt += 1
             if self._pool.closed:
-                raise TransportError(
-                    f"the client was closed; {method} {self.display_url(request)} was"
-                    + (" not sent" if attempt == 1 else " abandoned"),
-                    method=method, url=self.display_url(request),
-                    outcome_unknown=attempt > 1 and policy.outcome_unknown(
-                        idempotent, Failure.BROKEN))
+                raise self._closed_error(request, attempt)
             await self._limiter.acquire()
             self.stats.attempts += 1
             started = self._clock()
+            failure: tuple[Failure, TransportError] | None = None
+            oversized: DecodeError | None = None
+            cancelled = False
             try:
                 status, reason, headers, raw = await self._send_once(request)
             except (aiohttp.ClientError, TimeoutError) as exc:
+                failure = self._transport_error(exc, method, self.display_url(request))
+            except asyncio.CancelledError:
+                cancelled = True
+            except DecodeError as exc:  # too large: the frames that read it hold the URL
+                oversized = exc.with_traceback(None)
+            except RuntimeError:
+                if not self._pool.closed:
+                    raise
+                failure = Failure.BROKEN, self._closed_error(request, 2)
+            finally:  # answered, failed or cancelled: the slot is given back all the same
                 self._limiter.release()
-                failure, error = self._transport_error(exc, method, self.display_url(request))
-                self._log(request, failure.value, started, attempt)
-                if attempt < policy.max_attempts and policy.should_retry(idempotent, failure):
+            if cancelled:
+                raise asyncio.CancelledError
+            if oversized is not None:
+                raise oversized
+            if failure is not None:
+                kind, error = failure
+                self._log(request, kind.value, started, attempt)
+                if self._pool.closed:  # what broke the exchange was our own close()
+                    raise self._closed_error(request, 2)
+                if attempt < policy.max_attempts and policy.should_retry(idempotent, kind):
                     self.stats.retries += 1
                     await self._sleep(policy.backoff(attempt - 1))
                     continue
-                error.outcome_unknown = policy.outcome_unknown(idempotent, failure)
-                raise error from None
-            except BaseException:  # cancelled: the slot is given back all the same
-                self._limiter.release()
-                raise
-            self._limiter.release()
+                error.outcome_unknown = policy.outcome_unknown(idempotent, kind)
+                raise error
             self._log(request, status, started, attempt)
             if 200 <= status < 300:
                 return Response(status, headers, self._decode(raw, request))
 
             retry_after = parse_retry_after(headers)
             api_error = self._api_error(status, reason, raw, request, retry_after)
+            del reason, headers, raw  # the server's own text may echo the key: not in locals
             if status == 429 or status >= 500:
                 too_long = retry_after is not None and retry_after > policy.max_retry_after
                 delay = (retry_after if retry_after is not None
@@ -171,18 +192,46 @@ class Requester:
                                                                status)
             raise api_error
 
+    def _closed_error(self, request: Request, attempt: int) -> TransportError:
+        return ClientClosedError(
+            f"the client was closed; {request.method} {self.display_url(request)} was"
+            + (" not sent" if attempt == 1 else " abandoned"),
+            method=request.method, url=self.display_url(request),
+            outcome_unknown=attempt > 1 and not request.idempotent)
+
     async def _send_once(self, request: Request) -> tuple[int, str, Any, bytes]:
         session = self._pool.session()
-        params = [*request.query, ("api_key", self._api_key.reveal())]
         if request.json is None:
             data, headers = None, _JSON_HEADERS
         else:
             data, headers = orjson.dumps(request.json), _JSON_BODY_HEADERS
+        # the key is revealed inside the call expression only: no frame of ours holds it
         async with session.request(request.method, self._base_url + request.path,
-                                   params=params, data=data, headers=headers,
+                                   params=[*request.query,
+                                           ("api_key", self._api_key.reveal())],
+                                   data=data, headers=headers,
                                    timeout=self._timeout, allow_redirects=False) as response:
-            raw = await response.read()
+            raw = await self._read(response, request)
             return response.status, response.reason or "", response.headers, raw
+
+    async def _read(self, response: aiohttp.ClientResponse, request: Request) -> bytes:
+        """The body, at most ``max_response_bytes`` of it *after* decompression."""
+        try:
+            return await read_body(response, self._max_response_bytes)
+        except TooLarge:
+            raise self._too_large(request) from None
+        except BadEncoding as exc:
+            url = self.display_url(request)
+            raise DecodeError(f"the answer to {request.method} {url}: {exc}",
+                              method=request.method, url=url) from None
+
+    def _too_large(self, request: Request) -> DecodeError:
+        url = self.display_url(request)
+        error = DecodeError(f"the answer to {request.method} {url} is larger than"
+                            f" max_response_bytes ({self._max_response_bytes:,} bytes)",
+                            method=request.method, url=url)
+        error.outcome_unknown = not request.idempotent
+        return error
 
     @staticmethod
     def _transport_error(exc: BaseException, method: str,
@@ -213,9 +262,9 @@ class Requester:
     def _api_error(self, status: int, reason: str, raw: bytes, request: Request,
                    retry_after: float | None) -> APIError:
         body, messages = parse_error_body(raw)
-        secret = self._api_key.reveal()
-        messages = [redact_text(message, secret) for message in messages]
-        reason = redact_text(reason, secret)
+        body = self.scrub.data(body)
+        messages = [self.scrub.text(message) for message in messages]
+        reason = truncated(self.scrub.text(reason), 200)
         url = self.display_url(request)
         cls = error_class_for_status(status)
         if cls is RateLimitError:
@@ -261,22 +310,24 @@ class Requester:
         session = self._pool.session()
         for _ in range(_MAX_REDIRECTS + 1):
             async with session.get(url, timeout=self._timeout, allow_redirects=False,
-                                   headers={"Accept": "*/*"}) as response:
+                                   headers={"Accept": "*/*",
+                                            "Accept-Encoding": ACCEPT_ENCODING}) as response:
                 if response.status in _REDIRECTS and "Location" in response.headers:
                     url = checked_file_url("the redirect target",
                                            url.join(yarl.URL(response.headers["Location"])))
                     continue
                 if not 200 <= response.status < 300:
                     return response.status, response.headers, 0
-                announced = response.content_length
-                if announced is not None and announced > max_bytes:
-                    raise _too_large(url, max_bytes)
                 size = 0
-                async for chunk in response.content.iter_chunked(64 * 1024):
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise _too_large(url, max_bytes)
-                    sink.write(chunk)
+                try:
+                    async for chunk in body_chunks(response, max_bytes):
+                        size += len(chunk)
+                        sink.write(chunk)
+                except TooLarge:
+                    raise _too_large(url, max_bytes) from None
+                except BadEncoding as exc:
+                    raise DecodeError(f"the file at {shown(url)}: {exc}", method="GET",
+                                      url=shown(url)) from None
                 return response.status, response.headers, size
         raise TransportError(f"more than {_MAX_REDIRECTS} redirects for GET {shown(url)}",
                              method="GET", url=shown(url))
@@ -290,7 +341,8 @@ class Requester:
             raise DecodeError(
                 f"the answer to {request.method} {self.display_url(request)} is not JSON",
                 method=request.method, url=self.display_url(request),
-                body=raw[:2000].decode("utf-8", "replace")) from None
+                body=self.scrub.text(truncated(raw[:4000].decode("utf-8", "replace"))),
+            ) from None
 
     def _log(self, request: Request, outcome: object, started: float, attempt: int) -> None:
         if logger.isEnabledFor(logging.DEBUG):

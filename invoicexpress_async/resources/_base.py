@@ -15,8 +15,9 @@ from typing import Any, TypeVar
 import attrs
 
 from .._transport import Request, Requester, Response
+from .._transport.error_body import truncated
 from .._transport.ratelimit import Clock, Sleep
-from ..errors import DecodeError
+from ..errors import DecodeError, InvoiceXpressError
 from ..models._convert import structure_hook, wire_converter
 from ..models.pagination import Pagination
 from ..pagination import AsyncPaginator, RawPage
@@ -78,6 +79,15 @@ class Resource:
         return await wait_until(attempt, poll or self._core.poll, clock=self._core.clock,
                                 sleep=self._core.sleep, what=what)
 
+    @staticmethod
+    async def _look_up(search: Awaitable[T]) -> T | None:
+        """A reconcile's look-up; None when it fails too, so that the caller raises the
+        original error (the outcome is still unknown) rather than the look-up's."""
+        try:
+            return await search
+        except InvoiceXpressError:
+            return None
+
     def _unwrap(self, response: Response, roots: tuple[str, ...], request: Request) -> Any:
         """The value under the first of ``roots`` present."""
         payload = response.body
@@ -88,9 +98,11 @@ class Resource:
         raise self._decode_error(request, f"the answer has no {roots[0]!r} key", payload)
 
     def _decode_error(self, request: Request, why: str, payload: Any) -> DecodeError:
-        url = self._core.requester.display_url(request)
-        return DecodeError(f"unexpected answer to {request.method} {url}: {why}",
-                           method=request.method, url=url, body=payload)
+        requester = self._core.requester
+        url = requester.display_url(request)
+        return DecodeError(f"unexpected answer to {request.method} {url}:"
+                           f" {requester.scrub.text(truncated(why))}",
+                           method=request.method, url=url, body=requester.scrub.data(payload))
 
     def _build(self, model: Any, data: Any, request: Request, what: str) -> Any:
         try:

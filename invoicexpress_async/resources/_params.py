@@ -20,6 +20,7 @@ from ._operations import Query
 
 DEFAULT_PER_PAGE = 30  # the server's own default of 10 costs 3x the requests against 780/min
 MAX_PER_PAGE = 1000  # a sanity ceiling of the SDK's; the API documents none
+MAX_PAGE = 10**9
 
 __all__ = ["DEFAULT_PER_PAGE", "MAX_PER_PAGE", "Query", "amount", "choices", "day", "flag",
            "identifier", "optional_text", "page_query", "paging", "positive_int", "text"]
@@ -28,8 +29,8 @@ __all__ = ["DEFAULT_PER_PAGE", "MAX_PER_PAGE", "Query", "amount", "choices", "da
 def paging(page: object, per_page: object) -> tuple[int, int]:
     """Validate ``page`` (>= 1) and ``per_page`` (None for 30, else 1..MAX_PER_PAGE)."""
     start = positive_int("page", page)
-    if start > MAX_PER_PAGE * 1_000_000:
-        raise ValueError(f"page is out of range, got {page!r}")
+    if start > MAX_PAGE:
+        raise ValueError(f"page must be at most {MAX_PAGE}, got {page!r}")
     if per_page is None:
         return start, DEFAULT_PER_PAGE
     size = positive_int("per_page", per_page)

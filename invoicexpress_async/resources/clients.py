@@ -56,7 +56,7 @@ class AsyncClients(Resource):
         except InvoiceXpressError as error:
             if not (reconcile and error.outcome_unknown):
                 raise
-            found = await self.find_by_code(client.code)
+            found = await self._look_up(self.find_by_code(client.code))
             if found is None or found.name != client.name:
                 raise  # not there (yet), or the code is someone else's: still unknown
             return found

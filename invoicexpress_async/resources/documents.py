@@ -61,15 +61,14 @@ class AsyncDocumentReader(Resource):
         dates take ``datetime.date``; amounts ``Decimal`` or ``int``. Filters left as
         None are not sent. ``per_page`` defaults to 30 (at most 1000).
         """
-        return self._list(type=self._family.type, text=text, status=status,
-                          date_from=date_from, date_to=date_to, due_date_from=due_date_from,
-                          due_date_to=due_date_to,
-                          total_before_taxes_from=total_before_taxes_from,
-                          total_before_taxes_to=total_before_taxes_to,
-                          non_archived=non_archived, archived=archived, reference=reference,
-                          per_page=per_page, page=page)
+        return self._list(locals(), type=self._family.type)
 
-    def _list(self, *, per_page: int | None, page: int, **filters: Any) -> AsyncPaginator[Any]:
+    def _list(self, arguments: dict[str, Any], **fixed: Any) -> AsyncPaginator[Any]:
+        """The list of a ``list`` method whose keyword ``arguments`` (its ``locals()``)
+        are all filters, but ``per_page`` and ``page``."""
+        filters = {k: v for k, v in arguments.items() if k not in ("self", "__class__")}
+        filters.update(fixed)
+        page, per_page = filters.pop("page"), filters.pop("per_page")
         start, size = _params.paging(page, per_page)
         query = INVOICE_FILTERS.query(**filters)
         return self._paginate(self._ops.list, self._family.model, page=start, per_page=size,
@@ -122,15 +121,15 @@ class AsyncDocuments(AsyncDocumentReader):
             if not (reconcile and error.outcome_unknown):
                 raise
             assert document.reference is not None
-            found = await self._find_created(document.reference)
+            found = await self._look_up(self._find_created(document.reference))
             if found is None:
                 raise  # not there (yet), or not only one: still unknown, never assumed
             return found
 
     async def _find_created(self, reference: str) -> Invoice | None:
         matches = []
-        async for found in self._list(type=self._family.type, reference=reference,
-                                      per_page=None, page=1):
+        async for found in self._list({"reference": reference, "per_page": None, "page": 1},
+                                      type=self._family.type):
             if found.reference == reference:
                 matches.append(found)
             if len(matches) > 1 or len(matches) >= _RECONCILE_SCAN:
@@ -233,13 +232,7 @@ class AsyncInvoices(AsyncPayableDocuments):
         ``datetime.date``; amounts ``Decimal`` or ``int``. Filters left as None are
         not sent. ``per_page`` defaults to 30 (at most 1000).
         """
-        return self._list(type=type, text=text, status=status, date_from=date_from,
-                          date_to=date_to, due_date_from=due_date_from,
-                          due_date_to=due_date_to,
-                          total_before_taxes_from=total_before_taxes_from,
-                          total_before_taxes_to=total_before_taxes_to,
-                          non_archived=non_archived, archived=archived, reference=reference,
-                          per_page=per_page, page=page)
+        return self._list(locals())
 
 
 class AsyncReceipts(AsyncDocumentReader):

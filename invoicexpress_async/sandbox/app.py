@@ -63,6 +63,7 @@ class SandboxState:
         self.received: deque[tuple[str, str, bytes]] = deque(maxlen=500)  # method, path, body
         self.files: dict[str, tuple[str, bytes]] = {}  # name -> (content type, bytes)
         self.file_queries: list[str] = []  # the query string of every file fetched
+        self.cookies_seen: list[tuple[str, str]] = []  # (account, Cookie header) per request
         self._rng = random.Random(settings.seed)
 
     def add(self, account: Account) -> Account:
@@ -103,7 +104,27 @@ def error_answer(status: int, message: str) -> web.Response:
     return json_answer({"errors": {"error": message}}, status)
 
 
+class Refused(Exception):
+    """Bad input, answered the way the API answers it (never a 500): ``answer``."""
+
+    def __init__(self, answer: web.Response) -> None:
+        super().__init__(answer.status)
+        self.answer = answer
+
+
+def refuse(message: str, status: int = 422) -> Refused:
+    return Refused(error_answer(status, message))
+
+
 # --- middlewares -------------------------------------------------------------------------
+
+@web.middleware
+async def answer_refusals(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except Refused as refused:
+        return refused.answer
+
 
 @web.middleware
 async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -118,7 +139,11 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
         state.counts["401"] += 1
         return error_answer(401, "Invalid API key")
     request[ACCOUNT_KEY] = account
-    return await handler(request)
+    state.cookies_seen.append((account.name, request.headers.get("Cookie", "")))
+    response = await handler(request)
+    if not response.prepared:  # like the real application, a session cookie per account
+        response.set_cookie("_ix_session", account.name, path="/")
+    return response
 
 
 def _is_control(request: web.Request) -> bool:
@@ -204,16 +229,22 @@ async def _truncate(request: web.Request, response: web.StreamResponse) -> web.S
 
 # --- query parsing -----------------------------------------------------------------------
 
+MAX_PER_PAGE = 1000
+MAX_PAGE = 10**9
+
+
 def _page_args(request: web.Request) -> tuple[int, int]:
-    def number(key: str, default: int) -> int:
+    def number(key: str, default: int, most: int) -> int:
         try:
             value = int(request.query.get(key, default))
         except ValueError:
             return default
+        if value > most:
+            raise refuse(f"{key} must be at most {most}")
         return value if value > 0 else default
-    per_page = number("per_page", 10)
+    per_page = number("per_page", 10, MAX_PER_PAGE)
     cap = request.app[STATE_KEY].settings.max_per_page
-    return number("page", 1), per_page if cap is None else min(per_page, cap)
+    return number("page", 1, MAX_PAGE), per_page if cap is None else min(per_page, cap)
 
 
 def _paginate(root: str, bodies: list[bytes] | Iterator[bytes], total: int, page: int,
@@ -239,9 +270,12 @@ def _amount(value: str | None) -> Decimal | None:
     if not value:
         return None
     try:
-        return Decimal(value)
+        found = Decimal(value)
     except InvalidOperation:
-        return None
+        found = Decimal("NaN")
+    if not found.is_finite() or abs(found) > 10**15:
+        raise refuse(f"{value[:40]!r} is not an amount")
+    return found
 
 
 def _flag(value: str | None) -> bool | None:
@@ -402,15 +436,25 @@ async def client_invoices(request: web.Request) -> web.StreamResponse:
         body = orjson.loads(await request.read() or b"{}")
     except orjson.JSONDecodeError:
         return error_answer(422, "Invalid JSON")
-    wanted = body.get("filter", {}) if isinstance(body, dict) else {}
-    archived_values = set(wanted.get("archived") or ())
-    flt = _Filter(types=set(wanted.get("by_type") or ()),
-                  statuses=_statuses(list(wanted.get("status") or ())),
+    wanted = body.get("filter", {}) if isinstance(body, dict) else None
+    if not isinstance(wanted, dict):
+        raise refuse("filter must be an object")
+    archived_values = set(_words(wanted, "archived"))
+    flt = _Filter(types=set(_words(wanted, "by_type")),
+                  statuses=_statuses(_words(wanted, "status")),
                   archived=not archived_values or "archived" in archived_values,
                   non_archived=not archived_values or "non_archived" in archived_values,
                   client_index=client_id - FIRST_CLIENT_ID)
     page, per_page = _page_args(request)
     return _serve_invoices(account, flt, page, per_page)
+
+
+def _words(wanted: dict[str, Any], key: str) -> list[str]:
+    """A filter's values: a list of strings (or nothing)."""
+    values = wanted.get(key) or []
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise refuse(f"filter {key} must be a list of strings")
+    return values
 
 
 async def list_sequences(request: web.Request) -> web.StreamResponse:

@@ -25,7 +25,7 @@ from ..models.states import (
     RECEIPT_MACHINE,
     StateMachine,
 )
-from .app import ACCOUNT_KEY, STATE_KEY, error_answer, json_answer, number_in
+from .app import ACCOUNT_KEY, STATE_KEY, Refused, json_answer, number_in, refuse
 from .book import DocumentBook
 from .data import dmy, money, numbered, render_items
 from .files import pdf_for, qr_png
@@ -47,16 +47,8 @@ _NOTES = ("CreditNote", "DebitNote")
 _MECHANISMS = ("CC", "CD", "CH", "CO", "CS", "DE", "LC", "MB", "NU", "OU", "PR", "TB", "TR")
 
 
-class Refused(Exception):
-    """A request the API answers with an error; ``answer`` is that answer."""
-
-    def __init__(self, answer: web.Response) -> None:
-        super().__init__(answer.status)
-        self.answer = answer
-
-
 def _refuse(message: str, status: int = 422) -> Refused:
-    return Refused(error_answer(status, message))
+    return refuse(message, status)
 
 
 def _not_found() -> Refused:
@@ -99,10 +91,18 @@ def _family(request: web.Request) -> tuple[str, str, StateMachine]:
     return FAMILIES[request.match_info["family"]]
 
 
-def _document(request: web.Request, doc_type: str) -> dict[str, Any]:
+def _by_id(request: web.Request) -> tuple[DocumentBook, dict[str, Any]]:
+    """The account's book and the document the path names (any type), or a 404."""
     book: DocumentBook = request[ACCOUNT_KEY].invoices
     doc = book.get(number_in(request.match_info["id"]))
-    if doc is None or doc["type"] != doc_type:
+    if doc is None:
+        raise _not_found()
+    return book, doc
+
+
+def _document(request: web.Request, doc_type: str) -> dict[str, Any]:
+    _, doc = _by_id(request)
+    if doc["type"] != doc_type:
         raise _not_found()
     return doc
 
@@ -183,18 +183,6 @@ def build_document(account: Account, doc_type: str, fields: dict[str, Any],
     return doc
 
 
-def _answer(handler: Any) -> Any:
-    """Turn :class:`Refused` into the API's error answer."""
-    async def wrapped(request: web.Request) -> web.StreamResponse:
-        try:
-            return await handler(request)  # type: ignore[no-any-return]
-        except Refused as refused:
-            return refused.answer
-    wrapped.__name__ = handler.__name__
-    return wrapped
-
-
-@_answer
 async def create_document(request: web.Request) -> web.StreamResponse:
     root, doc_type, _ = _family(request)
     if doc_type == "Receipt":
@@ -231,13 +219,11 @@ async def create_document(request: web.Request) -> web.StreamResponse:
     return json_answer({root: doc}, 201)
 
 
-@_answer
 async def get_document(request: web.Request) -> web.StreamResponse:
     root, doc_type, _ = _family(request)
     return json_answer({root: _document(request, doc_type)})
 
 
-@_answer
 async def update_document(request: web.Request) -> web.StreamResponse:
     root, doc_type, _ = _family(request)
     account: Account = request[ACCOUNT_KEY]
@@ -249,7 +235,6 @@ async def update_document(request: web.Request) -> web.StreamResponse:
     return web.Response(status=200)
 
 
-@_answer
 async def change_state(request: web.Request) -> web.StreamResponse:
     root, doc_type, machine = _family(request)
     book: DocumentBook = request[ACCOUNT_KEY].invoices
@@ -271,7 +256,6 @@ async def change_state(request: web.Request) -> web.StreamResponse:
     return json_answer({root: doc})
 
 
-@_answer
 async def email_document(request: web.Request) -> web.StreamResponse:
     _, doc_type, _ = _family(request)
     book: DocumentBook = request[ACCOUNT_KEY].invoices
@@ -304,12 +288,8 @@ def _file_url(request: web.Request, name: str, content_type: str, data: bytes) -
     return f"{request.scheme}://{request.host}/_sandbox/files/{name}"
 
 
-@_answer
 async def pdf(request: web.Request) -> web.StreamResponse:
-    book: DocumentBook = request[ACCOUNT_KEY].invoices
-    doc = book.get(number_in(request.match_info["id"]))
-    if doc is None:
-        raise _not_found()
+    _, doc = _by_id(request)
     if doc["status"] == "draft":
         raise _refuse("The document is still a draft: no PDF can be generated")
     if _pending(request, "pdf", doc["id"]):
@@ -321,7 +301,6 @@ async def pdf(request: web.Request) -> web.StreamResponse:
     return json_answer({"output": {"pdfUrl": url}})
 
 
-@_answer
 async def qr_code(request: web.Request) -> web.StreamResponse:
     book: DocumentBook = request[ACCOUNT_KEY].invoices
     doc_id = number_in(request.match_info["id"])
@@ -337,13 +316,9 @@ async def qr_code(request: web.Request) -> web.StreamResponse:
     return json_answer({"qr_code": {"url": url}})
 
 
-@_answer
 async def related_documents(request: web.Request) -> web.StreamResponse:
-    book: DocumentBook = request[ACCOUNT_KEY].invoices
-    doc_id = number_in(request.match_info["id"])
-    if book.get(doc_id) is None:
-        raise _not_found()
-    return json_answer({"documents": [book.get(i) for i in book.related.get(doc_id, [])]})
+    book, doc = _by_id(request)
+    return json_answer({"documents": [book.get(i) for i in book.related.get(doc["id"], [])]})
 
 
 def _bare(*parts: str) -> Refused:
@@ -351,12 +326,8 @@ def _bare(*parts: str) -> Refused:
     return Refused(json_answer(list(parts), 422))
 
 
-@_answer
 async def add_payment(request: web.Request) -> web.StreamResponse:
-    book: DocumentBook = request[ACCOUNT_KEY].invoices
-    doc = book.get(number_in(request.match_info["id"]))
-    if doc is None:
-        raise _not_found()
+    book, doc = _by_id(request)
     fields = (await _body(request)).get("partial_payment")
     if not isinstance(fields, dict):
         raise _bare("partial_payment", "is missing")
@@ -402,7 +373,6 @@ def _undo_payment(book: DocumentBook, receipt: dict[str, Any]) -> None:
         book.save({**owner, "status": "final"})
 
 
-@_answer
 async def update_client(request: web.Request) -> web.StreamResponse:
     account: Account = request[ACCOUNT_KEY]
     client = account.client_by_id(number_in(request.match_info["id"]))

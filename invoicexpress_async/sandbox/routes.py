@@ -10,7 +10,7 @@ from .app import STATE_KEY, SandboxState
 
 def make_app(state: SandboxState) -> web.Application:
     application = web.Application(middlewares=[app.authenticate, app.delay, app.rate_limit,
-                                               app.inject_faults])
+                                               app.inject_faults, app.answer_refusals])
     application[STATE_KEY] = state
     family = f"{{family:{lifecycle.FAMILY_PATTERN}}}"
     router = application.router
