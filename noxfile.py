@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import nox
 
-nox.options.sessions = ["tests", "lint", "typecheck", "check_generated"]
+nox.options.sessions = ["tests", "aiohttp_range", "lint", "typecheck", "check_generated"]
 nox.options.reuse_existing_virtualenvs = True
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
     session.install("-e", ".[dev,cli]")
+    session.run("python", "-m", "pytest", *session.posargs)
+
+
+@nox.session
+@nox.parametrize("aiohttp", ["3.10.0", "latest"])
+def aiohttp_range(session: nox.Session, aiohttp: str) -> None:
+    """The suite on the oldest aiohttp the package allows and on the newest release."""
+    session.install("-e", ".[dev,cli]")
+    session.install("aiohttp==3.10.0" if aiohttp != "latest" else "aiohttp>=3.10,<4",
+                    *(["--upgrade"] if aiohttp == "latest" else []))
+    session.run("python", "-c", "import aiohttp; print('aiohttp', aiohttp.__version__)")
     session.run("python", "-m", "pytest", *session.posargs)
 
 

@@ -19,7 +19,7 @@ ACCOUNTS, EACH, LIMIT = 1000, 5, 100
 
 async def sample(pool: ix.SessionPool, peak: list[int], stop: asyncio.Event) -> None:
     while not stop.is_set():
-        peak[0] = max(peak[0], pool.open_connections())
+        peak[0] = max(peak[0], pool.open_connections() or 0)
         await asyncio.sleep(0.002)
 
 

@@ -63,7 +63,7 @@ async def main() -> str:
 
             async def watch() -> None:
                 while True:
-                    samples.append((time.perf_counter(), rss_mb(), pool.open_connections()))
+                    samples.append((time.perf_counter(), rss_mb(), pool.open_connections() or 0))
                     await asyncio.sleep(0.5)
 
             watcher = asyncio.ensure_future(watch())

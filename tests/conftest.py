@@ -1,18 +1,17 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
-from aioresponses import aioresponses
 
 import invoicexpress_async as ix
 from invoicexpress_async.sandbox import Sandbox
 
+from .scripted import Scripted
+
 CANARY_KEY = "CANARY-k3y-4f1d9c"
-BASE = "https://acme.app.invoicexpress.com"
 
 
 class FakeTime:
@@ -37,31 +36,21 @@ def fake_time() -> FakeTime:
 
 
 @pytest.fixture
-def mocked() -> Any:
-    with aioresponses() as m:
-        yield m
-
-
-def url(path: str) -> re.Pattern[str]:
-    """A pattern for ``path`` on the mocked account, whatever the query."""
-    return re.compile("^" + re.escape(BASE + path) + r"(\?.*)?$")
-
-
-def calls(m: Any, method: str, path: str) -> list[Any]:
-    found = []
-    for (verb, address), entries in m.requests.items():
-        if verb == method and str(address).split("?")[0] == BASE + path:
-            found.extend(entries)
-    return found
+async def scripted(fake_time: FakeTime) -> AsyncIterator[Scripted]:
+    """A scripted server on loopback; requests are stamped with the fake clock."""
+    async with Scripted(fake_time.clock) as server:
+        yield server
 
 
 @pytest.fixture
-async def make_api(fake_time: FakeTime) -> AsyncIterator[Callable[..., ix.AsyncInvoiceXpress]]:
-    """Clients of the mocked account, on fake time, closed at the end of the test."""
+async def make_api(fake_time: FakeTime,
+                   scripted: Scripted) -> AsyncIterator[Callable[..., ix.AsyncInvoiceXpress]]:
+    """Clients of the scripted server's account, on fake time, closed at the end."""
     made: list[ix.AsyncInvoiceXpress] = []
 
     def make(**kwargs: Any) -> ix.AsyncInvoiceXpress:
         options: dict[str, Any] = {"account_name": "acme", "api_key": CANARY_KEY,
+                                   "base_url": scripted.base_url,
                                    "clock": fake_time.clock, "sleep": fake_time.sleep}
         options.update(kwargs)
         api = ix.AsyncInvoiceXpress(**options)

@@ -64,16 +64,14 @@ def test_malformed_values_raise_plain_errors(data: dict[str, Any]) -> None:
         structure_invoice(data)
 
 
-async def test_decode_errors_from_the_api(api: ix.AsyncInvoiceXpress, mocked: Any) -> None:
-    from .conftest import url
-
-    mocked.get(url("/invoices.json"), payload={"invoices": [{"id": 1, "total": "oops"}]})
+async def test_decode_errors_from_the_api(api: ix.AsyncInvoiceXpress, scripted: Any) -> None:
+    scripted.get("/invoices.json", payload={"invoices": [{"id": 1, "total": "oops"}]})
     with pytest.raises(ix.DecodeError) as info:
         [i async for i in api.invoices.list()]
     assert info.value.page == 1
-    mocked.get(url("/sequences.json"), payload={"sequences": [{"id": "x"}]})
+    scripted.get("/sequences.json", payload={"sequences": [{"id": "x"}]})
     with pytest.raises(ix.DecodeError):
         await api.sequences.list()
-    mocked.get(url("/invoices.json"), payload={"invoices": {"id": 1}})
+    scripted.get("/invoices.json", payload={"invoices": {"id": 1}})
     with pytest.raises(ix.DecodeError):
         [i async for i in api.invoices.list()]

@@ -20,6 +20,7 @@ import invoicexpress_async as ix
 from invoicexpress_async.sandbox import Sandbox
 
 from .conftest import CANARY_KEY
+from .sockets import connections_to
 
 # 15% of requests fail, spread over every kind of fault a GET can meet
 STREAM_FAULTS = {"429": 0.02, "429_retry_after": 0.02, "500": 0.02, "502": 0.02,
@@ -152,6 +153,7 @@ async def test_cancelling_mid_stream_and_closing_mid_request_leave_nothing() -> 
 
         task = asyncio.ensure_future(consume())
         await asyncio.sleep(0.2)
+        assert [t for t in asyncio.all_tasks() if "_PageStream" in repr(t.get_coro())]
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
@@ -161,6 +163,7 @@ async def test_cancelling_mid_stream_and_closing_mid_request_leave_nothing() -> 
         with pytest.raises(ix.TransportError, match="closed"):
             await in_flight
         assert api.pool.open_connections() == 0
+        assert connections_to(int(sandbox.base_url.rsplit(":", 1)[1])) == 0
         mine = [t for t in asyncio.all_tasks() if "_PageStream" in repr(t.get_coro())
                 or "sequences" in repr(t.get_coro())]
         assert mine == []

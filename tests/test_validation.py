@@ -10,6 +10,8 @@ import pytest
 
 import invoicexpress_async as ix
 
+from .scripted import Scripted
+
 
 @pytest.mark.parametrize(("kwargs", "exc", "name"), [
     ({"per_page": 0}, ValueError, "per_page"),
@@ -38,23 +40,23 @@ import invoicexpress_async as ix
     ({"text": 5}, TypeError, "text"),
     ({"reference": b"x"}, TypeError, "reference"),
 ])
-async def test_invoices_list_refuses_bad_arguments(api: ix.AsyncInvoiceXpress, mocked: Any,
+async def test_invoices_list_refuses_bad_arguments(api: ix.AsyncInvoiceXpress, scripted: Scripted,
                                                    kwargs: dict[str, Any], exc: type[Exception],
                                                    name: str) -> None:
     with pytest.raises(exc, match=name):
         api.invoices.list(**kwargs)
-    assert mocked.requests == {}
+    assert scripted.requests == []
 
 
 @pytest.mark.parametrize(("client_id", "exc"), [
     (0, ValueError), (-1, ValueError), ("12", TypeError), (1.0, TypeError), (True, TypeError),
     (None, TypeError),
 ])
-async def test_client_invoices_refuses_bad_client_id(api: ix.AsyncInvoiceXpress, mocked: Any,
+async def test_client_invoices_refuses_bad_client_id(api: ix.AsyncInvoiceXpress, scripted: Scripted,
                                                      client_id: Any, exc: type[Exception]) -> None:
     with pytest.raises(exc, match="client_id"):
         api.clients.invoices(client_id)
-    assert mocked.requests == {}
+    assert scripted.requests == []
 
 
 @pytest.mark.parametrize(("kwargs", "exc", "name"), [
@@ -64,12 +66,12 @@ async def test_client_invoices_refuses_bad_client_id(api: ix.AsyncInvoiceXpress,
     ({"per_page": 0}, ValueError, "per_page"),
     ({"page": -1}, ValueError, "page"),
 ])
-async def test_client_invoices_refuses_bad_filters(api: ix.AsyncInvoiceXpress, mocked: Any,
+async def test_client_invoices_refuses_bad_filters(api: ix.AsyncInvoiceXpress, scripted: Scripted,
                                                    kwargs: dict[str, Any], exc: type[Exception],
                                                    name: str) -> None:
     with pytest.raises(exc, match=name):
         api.clients.invoices(1, **kwargs)
-    assert mocked.requests == {}
+    assert scripted.requests == []
 
 
 @pytest.mark.parametrize(("kwargs", "exc", "name"), [
@@ -95,22 +97,23 @@ def test_client_create_is_checked_when_built(kwargs: dict[str, Any], exc: type[E
         ix.ClientCreate(**kwargs)
 
 
-async def test_clients_create_refuses_a_dict(api: ix.AsyncInvoiceXpress, mocked: Any) -> None:
+async def test_clients_create_refuses_a_dict(api: ix.AsyncInvoiceXpress,
+                                             scripted: Scripted) -> None:
     with pytest.raises(TypeError, match="client"):
         await api.clients.create({"name": "A", "code": "A"})  # type: ignore[arg-type]
-    assert mocked.requests == {}
+    assert scripted.requests == []
 
 
 @pytest.mark.parametrize(("kwargs", "exc", "name"), [
     ({"per_page": 0}, ValueError, "per_page"),
     ({"page": "1"}, TypeError, "page"),
 ])
-async def test_clients_list_refuses_bad_paging(api: ix.AsyncInvoiceXpress, mocked: Any,
+async def test_clients_list_refuses_bad_paging(api: ix.AsyncInvoiceXpress, scripted: Scripted,
                                                kwargs: dict[str, Any], exc: type[Exception],
                                                name: str) -> None:
     with pytest.raises(exc, match=name):
         api.clients.list(**kwargs)
-    assert mocked.requests == {}
+    assert scripted.requests == []
 
 
 @pytest.mark.parametrize(("kwargs", "exc", "name"), [

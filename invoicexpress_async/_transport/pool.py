@@ -82,16 +82,18 @@ class SessionPool:
             self._limiters[account] = found
         return found
 
-    def open_connections(self) -> int:
-        """Sockets the pool holds right now (in use and idle), for monitoring."""
+    def open_connections(self) -> int | None:
+        """Sockets the pool holds right now (in use and idle), for monitoring; None when
+        the installed aiohttp does not tell (it is read from its connector's internals)."""
         if self._session is None or self._session.closed:
             return 0
         connector = self._session.connector
         if connector is None:
             return 0
-        acquired = len(getattr(connector, "_acquired", ()))
-        idle = sum(len(v) for v in getattr(connector, "_conns", {}).values())
-        return acquired + idle
+        acquired, idle = getattr(connector, "_acquired", None), getattr(connector, "_conns", None)
+        if acquired is None or idle is None:
+            return None
+        return len(acquired) + sum(len(v) for v in idle.values())
 
     def _forget_loop(self) -> None:
         self._loop = None

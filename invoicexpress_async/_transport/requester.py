@@ -147,7 +147,7 @@ class Requester:
                 cancelled = True
             except DecodeError as exc:  # too large: the frames that read it hold the URL
                 oversized = exc.with_traceback(None)
-            except RuntimeError:
+            except Exception:  # aiohttp's own RuntimeError/AssertionError on a closed session
                 if not self._pool.closed:
                     raise
                 failure = Failure.BROKEN, self._closed_error(request, 2)
