@@ -4,6 +4,8 @@
 for blocking code, and ``invoicexpress_async.sandbox`` to test against.
 """
 
+from importlib import metadata as _metadata
+
 from ._blocking import BlockingCallInEventLoopWarning, Paginator
 from ._sync import InvoiceXpress
 from ._transport import RateLimit, RetryPolicy, SessionPool, Timeout
@@ -49,7 +51,10 @@ from .models import (
 from .pagination import AsyncPaginator, Page
 from .polling import PollPolicy
 
-__version__ = "0.1.0.dev0"
+try:
+    __version__ = _metadata.version("invoicexpress-async")
+except _metadata.PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0+unknown"
 
 __all__ = [
     "APIError",

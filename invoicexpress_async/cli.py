@@ -1,8 +1,8 @@
 """The ``invoicexpress-async`` command: bulk export, and a sandbox to explore.
 
-Errors end in one line on stderr and a non-zero exit (2 for usage errors);
-``--verbose`` adds the traceback and the DEBUG log, both redacted like every
-other output of the SDK.
+Errors end in one line on stderr and a non-zero exit (2 for usage errors and
+refused exports, 1 for failures); ``--verbose`` adds the traceback and the
+DEBUG log, both redacted like every other output of the SDK.
 """
 
 from __future__ import annotations
@@ -11,16 +11,21 @@ import argparse
 import asyncio
 import datetime
 import logging
+import os
+import re
 import sys
+import time
 import traceback
 from pathlib import Path
 from typing import Any
 
-from . import _config
+from . import __version__, _config
 from ._transport import RateLimit, RetryPolicy, Timeout
+from ._transport.redact import Scrubber
 from .client import AsyncInvoiceXpress
 from .errors import InvoiceXpressError
-from .export import ExportResult, ExportSpec, ResumeRefused, run_export
+from .export import ExportRefused, ExportResult, ExportSpec, check_paths, run_export
+from .export.accounts import export_accounts, load_accounts, summary
 from .pagination import Page
 from .sandbox.command import add_arguments as add_sandbox_arguments
 from .sandbox.command import parse_rate
@@ -28,6 +33,12 @@ from .sandbox.command import run as run_sandbox
 
 PROG = "invoicexpress-async"
 DEFAULT_SANDBOX_INVOICES = 10_000
+_FLAGS = {"account_name": "--account-name", "api_key": "--api-key", "base_url": "--base-url",
+          "per_page": "--per-page", "date_from": "--date-from", "date_to": "--date-to",
+          "due_date_from": "--due-date-from", "due_date_to": "--due-date-to",
+          "status": "--status", "type": "--type", "text": "--text", "reference": "--reference"}
+_LEADING_NAME = re.compile(r"^(status|type|text|reference)\b")
+_NAME = re.compile(r"\b(" + "|".join(k for k in _FLAGS if "_" in k) + r")\b")
 
 
 class UsageError(Exception):
@@ -52,48 +63,48 @@ def _positive(text: str) -> int:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=PROG, description="InvoiceXpress bulk tools.")
-    commands = parser.add_subparsers(dest="command", required=True)
+def _add_common(parser: argparse.ArgumentParser, kind: str) -> None:
+    output = parser.add_argument_group("output")
+    target = output.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", help="output file, or - for stdout; the format follows the"
+                                      " extension (.jsonl, .csv)")
+    target.add_argument("--out-dir", type=Path, metavar="DIR",
+                        help="with --accounts: one file per account in DIR")
+    output.add_argument("--format", choices=("jsonl", "csv"), default=None)
+    if kind == "invoices":
+        output.add_argument("--items-out", default=None, metavar="FILE",
+                            help="with csv: also write invoice line items to this CSV")
+    output.add_argument("--force", action="store_true",
+                        help="overwrite an existing output, or start an interrupted one over")
+    output.add_argument("--fail-on-empty", action="store_true",
+                        help="exit 1 when nothing matched")
 
-    export = commands.add_parser(
-        "export", help="export every invoice or client of an account to a file",
-        description="Export every invoice or client of an account (JSON lines or CSV).")
-    export.add_argument("kind", choices=("invoices", "clients"))
-    export.add_argument("--out", required=True,
-                        help="output file, or - for stdout; the format follows the extension")
-    export.add_argument("--format", choices=("jsonl", "csv"), default=None)
-    export.add_argument("--items-out", default=None,
-                        help="with csv: also write invoice line items to this CSV")
-    source = export.add_argument_group("account")
+    source = parser.add_argument_group(
+        "account", "The api key travels best in the environment (INVOICEXPRESS_API_KEY) or a"
+                   " file (--api-key-file): --api-key is visible to other local users in the"
+                   " process list.")
     source.add_argument("--account-name", default=None,
-                        help=f"or env {_config.ENV_ACCOUNT_NAME}")
-    source.add_argument("--api-key", default=None, help=f"or env {_config.ENV_API_KEY}")
+                        help=f"the account's subdomain (or env {_config.ENV_ACCOUNT_NAME})")
+    source.add_argument("--api-key", default=None, help=f"(or env {_config.ENV_API_KEY})")
+    source.add_argument("--api-key-file", type=Path, default=None, metavar="FILE",
+                        help="read the api key from FILE")
     source.add_argument("--base-url", default=None,
-                        help="another API host (http only for loopback)")
+                        help="another API host (plain http only for loopback)")
     source.add_argument("--sandbox", nargs="?", type=_positive, const=DEFAULT_SANDBOX_INVOICES,
                         default=None, metavar="N",
                         help="export from an embedded sandbox seeded with N invoices"
-                             f" (default {DEFAULT_SANDBOX_INVOICES})")
-    filters = export.add_argument_group("filters (invoices)")
-    filters.add_argument("--type", action="append", default=None, dest="types",
-                         help="document type, e.g. Invoice (repeatable)")
-    filters.add_argument("--status", action="append", default=None, dest="statuses",
-                         help="status, e.g. sent or settled (repeatable)")
-    filters.add_argument("--date-from", type=_iso_date)
-    filters.add_argument("--date-to", type=_iso_date)
-    filters.add_argument("--due-date-from", type=_iso_date)
-    filters.add_argument("--due-date-to", type=_iso_date)
-    filters.add_argument("--text")
-    filters.add_argument("--reference")
-    archive = filters.add_mutually_exclusive_group()
-    archive.add_argument("--archived", action="store_true", help="archived documents only")
-    archive.add_argument("--non-archived", action="store_true",
-                         help="non-archived documents only")
-    tuning = export.add_argument_group("speed")
+                             f" (default {DEFAULT_SANDBOX_INVOICES}); it has its own account")
+    source.add_argument("--accounts", type=Path, default=None, metavar="FILE",
+                        help="export every account of a TOML file (keys from the environment"
+                             " or the key file it names), with --out-dir")
+    source.add_argument("--concurrency", type=_positive, default=8, metavar="N",
+                        help="with --accounts: accounts exported at once (default 8)")
+
+    tuning = parser.add_argument_group("speed")
     tuning.add_argument("--per-page", type=_positive, default=30,
                         help="documents per request (default 30; the API's own default is 10)")
-    tuning.add_argument("--prefetch", type=_positive, default=4)
+    tuning.add_argument("--prefetch", type=_positive, default=4,
+                        help="pages in flight (default 4)")
     tuning.add_argument("--rate-limit", type=parse_rate, default=None, metavar="N/SECONDS",
                         help="client-side limit per account (default 780/60)")
     tuning.add_argument("--max-attempts", type=_positive, default=5, metavar="N",
@@ -102,135 +113,252 @@ def build_parser() -> argparse.ArgumentParser:
                         help="per-request read timeout (default 30)")
     tuning.add_argument("--raw", action="store_true",
                         help="write documents as the API sent them, skipping model building")
-    run = export.add_argument_group("run")
+
+    run = parser.add_argument_group("run")
     run.add_argument("--resume", action="store_true",
-                     help="continue an interrupted export of the same query")
+                     help="continue an interrupted export of the same output, account and"
+                          " query")
     run.add_argument("--checkpoint-every", type=float, default=1.0, metavar="SECONDS",
                      help="how often the resume state is saved (default 1)")
-    run.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+    run.add_argument("--quiet", action="store_true", help="no progress, no summary")
     run.add_argument("--verbose", action="store_true",
                      help="tracebacks and DEBUG logs (api key redacted)")
 
-    sandbox = commands.add_parser("sandbox", help="serve the sandbox for manual exploration")
+
+def _add_invoice_filters(parser: argparse.ArgumentParser) -> None:
+    filters = parser.add_argument_group("filters")
+    filters.add_argument("--type", action="append", default=None, dest="types",
+                         help="document type, e.g. Invoice (repeatable)")
+    filters.add_argument("--status", action="append", default=None, dest="statuses",
+                         help="status: draft, sent, settled, canceled... (repeatable)")
+    filters.add_argument("--date-from", type=_iso_date, metavar="YYYY-MM-DD")
+    filters.add_argument("--date-to", type=_iso_date, metavar="YYYY-MM-DD")
+    filters.add_argument("--due-date-from", type=_iso_date, metavar="YYYY-MM-DD")
+    filters.add_argument("--due-date-to", type=_iso_date, metavar="YYYY-MM-DD")
+    filters.add_argument("--text")
+    filters.add_argument("--reference")
+    archive = filters.add_mutually_exclusive_group()
+    archive.add_argument("--archived", action="store_true", help="archived documents only")
+    archive.add_argument("--non-archived", action="store_true",
+                         help="non-archived documents only")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description="InvoiceXpress bulk tools.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    export = commands.add_parser(
+        "export", help="export every invoice or client of an account to a file",
+        description="Export every invoice or client of one or many accounts (JSON lines or"
+                    " CSV), resumable.")
+    kinds = export.add_subparsers(dest="kind", required=True)
+    for kind, what in (("invoices", "invoice-family documents, with filters"),
+                       ("clients", "clients")):
+        sub = kinds.add_parser(kind, help=f"export {what}",
+                               description=f"Export the account's {what}.")
+        _add_common(sub, kind)
+        if kind == "invoices":
+            _add_invoice_filters(sub)
+    sandbox = commands.add_parser(
+        "sandbox", help="serve the sandbox for manual exploration",
+        description="Serve an InvoiceXpress-compatible sandbox on loopback.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     add_sandbox_arguments(sandbox)
     return parser
 
 
-def export_spec(args: argparse.Namespace) -> ExportSpec:
-    out = None if args.out == "-" else Path(args.out)
+def export_spec(args: argparse.Namespace, out: Path | None = None) -> ExportSpec:
+    target = out if out is not None else (None if args.out in (None, "-") else Path(args.out))
     fmt = args.format
     if fmt is None:
-        suffix = Path(args.out).suffix.lower()
+        suffix = (target.suffix if target is not None else "").lower()
         fmt = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}.get(
             suffix, "jsonl")
-    if args.items_out and (fmt != "csv" or args.kind != "invoices"):
-        raise UsageError("--items-out needs csv output of invoices")
-    if args.resume and out is None:
-        raise UsageError("--resume needs an output file, not stdout")
+    items_out = getattr(args, "items_out", None)
+    if items_out and fmt != "csv":
+        raise UsageError("--items-out needs csv output")
     invoice_filters = {
-        "type": args.types, "status": args.statuses, "date_from": args.date_from,
-        "date_to": args.date_to, "due_date_from": args.due_date_from,
-        "due_date_to": args.due_date_to, "text": args.text, "reference": args.reference,
-        "archived": True if args.archived else None,
-        "non_archived": True if args.non_archived else None,
+        "type": getattr(args, "types", None), "status": getattr(args, "statuses", None),
+        "date_from": getattr(args, "date_from", None), "date_to": getattr(args, "date_to", None),
+        "due_date_from": getattr(args, "due_date_from", None),
+        "due_date_to": getattr(args, "due_date_to", None), "text": getattr(args, "text", None),
+        "reference": getattr(args, "reference", None),
+        "archived": True if getattr(args, "archived", False) else None,
+        "non_archived": True if getattr(args, "non_archived", False) else None,
     }
-    filters = {k: v for k, v in invoice_filters.items() if v is not None}
-    if filters and args.kind != "invoices":
-        raise UsageError(f"filters apply to invoices only: {', '.join(sorted(filters))}")
-    return ExportSpec(kind=args.kind, out=out, format=fmt,
-                      items_out=Path(args.items_out) if args.items_out else None,
-                      raw=args.raw, filters=filters, per_page=args.per_page,
-                      resume=args.resume, checkpoint_every=max(0.0, args.checkpoint_every))
+    return ExportSpec(kind=args.kind, out=target, format=fmt,
+                      items_out=Path(items_out) if items_out else None, raw=args.raw,
+                      filters={k: v for k, v in invoice_filters.items() if v is not None},
+                      per_page=args.per_page, resume=args.resume, force=args.force,
+                      checkpoint_every=max(0.0, args.checkpoint_every))
 
 
-class _ProgressView:
-    """The rich progress bar, or nothing when stderr is not a terminal."""
-
-    def __init__(self, api: AsyncInvoiceXpress, kind: str, enabled: bool) -> None:
-        self._api = api
-        self._progress: Any = None
-        if not enabled:
-            return
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
-        self._progress = Progress(
-            TextColumn(f"[bold]{kind}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[pages]} pages"), TextColumn("{task.fields[rate]}/s"),
-            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-            TextColumn("retries {task.fields[retries]} · 429s {task.fields[limited]}"),
-            transient=False)
-        self._task = self._progress.add_task(kind, total=None, pages=0, rate="-",
-                                             retries=0, limited=0)
-        self._progress.start()
-        self._done = 0
-        self._pages = 0
-
-    def resumed(self, documents: int) -> None:
-        if self._progress is not None:
-            self._done = documents
-            self._progress.update(self._task, completed=documents)
-
-    def page(self, page: Page[Any]) -> None:
-        if self._progress is None:
-            return
-        self._done += len(page.items)
-        self._pages += 1
-        total = page.pagination.total_entries if page.pagination else None
-        stats = self._api.stats
-        task = self._progress.tasks[0]
-        speed = task.speed
-        self._progress.update(self._task, completed=self._done, total=total,
-                              pages=self._pages, retries=stats.retries,
-                              limited=stats.rate_limited,
-                              rate=f"{speed:,.0f}" if speed else "-")
-
-    def close(self) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-
-
-async def _export(args: argparse.Namespace, spec: ExportSpec) -> tuple[ExportResult, Any]:
-    from .sandbox import Sandbox
-
+def _client_options(args: argparse.Namespace) -> dict[str, Any]:
     rate_limit = RateLimit(requests=args.rate_limit[0], per=args.rate_limit[1]) \
         if args.rate_limit else RateLimit()
+    timeout = Timeout() if args.timeout is None else Timeout(read=args.timeout)
+    return {"prefetch": args.prefetch, "rate_limit": rate_limit, "timeout": timeout,
+            "retry": RetryPolicy(max_attempts=args.max_attempts)}
+
+
+def credentials(args: argparse.Namespace, environ: dict[str, str]) -> dict[str, Any]:
+    """The account to export, from the options and the environment, worded for the CLI."""
+    given = [flag for flag, value in (("--account-name", args.account_name),
+                                      ("--api-key", args.api_key),
+                                      ("--api-key-file", args.api_key_file),
+                                      ("--base-url", args.base_url)) if value]
+    if args.sandbox is not None:
+        if given:
+            raise UsageError(f"--sandbox serves its own account: drop {', '.join(given)}")
+        return {}
+    if args.api_key and args.api_key_file:
+        raise UsageError("give --api-key or --api-key-file, not both")
+    name = args.account_name or environ.get(_config.ENV_ACCOUNT_NAME)
+    if not name:
+        raise UsageError(f"--account-name is required (or set {_config.ENV_ACCOUNT_NAME})")
+    key = args.api_key or environ.get(_config.ENV_API_KEY)
+    if args.api_key_file:
+        try:
+            key = args.api_key_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise UsageError(f"cannot read --api-key-file: {exc.strerror}") from None
+    if not key:
+        raise UsageError(f"an api key is required: set {_config.ENV_API_KEY} or use"
+                         " --api-key-file")
+    return {"account_name": name, "api_key": key, "base_url": args.base_url}
+
+
+def _clock(seconds: float) -> str:
+    seconds = int(seconds)
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" \
+        if seconds >= 3600 else f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+class ProgressView:
+    """One progress line that fits 80 columns: done/total, pages, rate, elapsed, ETA, and
+    a ``waiting: rate limited`` state while the account's limiter holds requests back.
+
+    The ETA divides what is left by the rate since the start, pauses included."""
+
+    def __init__(self, api: AsyncInvoiceXpress, kind: str, console: Any = None) -> None:
+        from rich.progress import BarColumn, Progress, ProgressColumn
+        from rich.text import Text
+
+        view = self
+
+        class Status(ProgressColumn):
+            def render(self, task: Any) -> Text:
+                return Text(view.status())
+
+        self._api = api
+        self._kind = kind
+        self._started = time.monotonic()
+        self._last_page = self._started
+        self._done = self._resumed = self._pages = 0
+        self._total: int | None = None
+        self._progress = Progress(BarColumn(bar_width=12), Status(), console=console,
+                                  transient=False)
+        self._task = self._progress.add_task(kind, total=None)
+
+    def start(self) -> None:
+        self._progress.start()
+
+    def status(self) -> str:
+        now = time.monotonic()
+        elapsed = now - self._started
+        done = f"{self._done:,}" + (f"/{self._total:,}" if self._total is not None else "")
+        parts = [f"{self._kind} {done}", _plural(self._pages, "page")]
+        stats = self._api.stats
+        if stats.waiting and now - self._last_page > 1.0:
+            parts.append(f"waiting: rate limited, {now - self._last_page:.0f}s")
+        else:
+            rate = (self._done - self._resumed) / elapsed if elapsed > 0 else 0.0
+            parts.append(f"{rate:,.0f}/s")
+        parts.append(f"elapsed {_clock(elapsed)}")
+        if self._total is not None and self._done > self._resumed:
+            left = max(0, self._total - self._done)
+            rate = (self._done - self._resumed) / elapsed
+            parts.append(f"ETA {_clock(left / rate)}")
+        if stats.retries or stats.rate_limited:
+            parts.append(f"retries {stats.retries} 429s {stats.rate_limited}")
+        return " · ".join(parts)
+
+    def resumed(self, documents: int) -> None:
+        self._done = self._resumed = documents
+
+    def page(self, page: Page[Any]) -> None:
+        self._done += len(page.items)
+        self._pages += 1
+        self._last_page = time.monotonic()
+        if page.pagination is not None and page.pagination.total_entries is not None:
+            self._total = page.pagination.total_entries
+        self._progress.update(self._task, completed=self._done, total=self._total)
+
+    def close(self) -> None:
+        self._progress.stop()
+
+
+async def _export_one(args: argparse.Namespace, spec: ExportSpec,
+                      credentials_: dict[str, Any]) -> tuple[ExportResult, Any]:
+    from .sandbox import Sandbox
+
     sandbox: Sandbox | None = None
     if args.sandbox is not None:
         sandbox = Sandbox(invoices=args.sandbox)
         await sandbox.start()
-        credentials = sandbox.client_kwargs()
-    else:
-        credentials = {"account_name": args.account_name, "api_key": args.api_key,
-                       "base_url": args.base_url}
+        credentials_ = sandbox.client_kwargs()
     try:
-        timeout = Timeout() if args.timeout is None else Timeout(read=args.timeout)
-        async with AsyncInvoiceXpress(**credentials, prefetch=args.prefetch,
-                                      rate_limit=rate_limit, timeout=timeout,
-                                      retry=RetryPolicy(max_attempts=args.max_attempts)) as api:
-            show = not args.quiet and sys.stderr.isatty()
-            view = _ProgressView(api, spec.kind, show)
+        async with AsyncInvoiceXpress(**credentials_, **_client_options(args)) as api:
+            view = ProgressView(api, spec.kind) \
+                if not args.quiet and sys.stderr.isatty() else None
+            if view is not None:
+                view.start()
             try:
-                result = await run_export(api, spec, view.page, view.resumed)
+                result = await run_export(api, spec, view.page if view else None,
+                                          view.resumed if view else None)
             finally:
-                view.close()
+                if view is not None:
+                    view.close()
             return result, api.stats
     finally:
         if sandbox is not None:
             await sandbox.stop()
 
 
-def _fail(message: str, code: int, verbose: bool) -> int:
-    if verbose:
-        traceback.print_exc()
-    print(f"{PROG}: error: {message}", file=sys.stderr)
-    return code
+def _export_accounts(args: argparse.Namespace) -> int:
+    if args.out_dir is None or args.accounts is None:
+        raise UsageError("--accounts and --out-dir go together")
+    if args.sandbox is not None or args.account_name or args.api_key or args.api_key_file:
+        raise UsageError("with --accounts, accounts and keys come from the accounts file")
+    if getattr(args, "items_out", None):
+        raise UsageError("--items-out is for one account; with --accounts use --format csv")
+    if not args.out_dir.is_dir():
+        raise UsageError(f"--out-dir {args.out_dir} is not a directory")
+    accounts = load_accounts(args.accounts, dict(os.environ))
+    fmt = args.format or "jsonl"
+    specs = {a.name: export_spec(args, args.out_dir / f"{a.name}.{fmt}") for a in accounts}
+    for spec in specs.values():
+        check_paths(spec)  # every output, before the first request of any account
+    outcomes = asyncio.run(export_accounts(
+        accounts, lambda account: specs[account.name], concurrency=args.concurrency,
+        client_options=_client_options(args)))
+    if not args.quiet:
+        print(summary(outcomes), file=sys.stderr)
+    failed = [o for o in outcomes if o.error is not None]
+    empty = [o for o in outcomes if o.result is not None and o.result.documents == 0]
+    if failed:
+        return 1
+    return 1 if args.fail_on_empty and empty else 0
+
+
+def _wording(text: str) -> str:
+    """An SDK message in the command line's words: ``--date-from``, not ``date_from``."""
+    text = _LEADING_NAME.sub(lambda m: _FLAGS[m.group(1)], text)
+    return _NAME.sub(lambda m: _FLAGS[m.group(1)], text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -239,30 +367,49 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "sandbox":
         return run_sandbox(args)
     verbose = args.verbose
+    scrub = Scrubber("")
     if verbose:
         logging.basicConfig(level=logging.DEBUG, stream=sys.stderr,
                             format="%(asctime)s %(name)s %(levelname)s %(message)s")
+
+    def fail(message: str, code: int) -> int:
+        if verbose:
+            print(scrub.text("".join(traceback.format_exc())), file=sys.stderr, end="")
+        print(f"{PROG}: error: {scrub.text(message)}", file=sys.stderr)
+        return code
+
     try:
+        if args.accounts is not None or args.out_dir is not None:
+            return _export_accounts(args)
         spec = export_spec(args)
-        result, stats = asyncio.run(_export(args, spec))
+        given = credentials(args, dict(os.environ))
+        if given:
+            scrub = Scrubber(given["api_key"])
+        result, stats = asyncio.run(_export_one(args, spec, given))
     except UsageError as exc:
         parser.print_usage(sys.stderr)
-        return _fail(str(exc), 2, verbose)
-    except ResumeRefused as exc:
-        return _fail(str(exc), 2, verbose)
-    except (TypeError, ValueError) as exc:  # refused arguments, missing credentials
-        return _fail(str(exc), 2, verbose)
+        return fail(str(exc), 2)
+    except ExportRefused as exc:
+        return fail(str(exc), 2)
+    except (TypeError, ValueError) as exc:  # refused arguments
+        return fail(_wording(str(exc)), 2)
     except InvoiceXpressError as exc:
-        return _fail(str(exc), 1, verbose)
+        return fail(str(exc), 1)
     except KeyboardInterrupt:
-        return _fail("interrupted; run again with --resume to continue", 130, verbose)
+        return fail("interrupted; run again with --resume to continue", 130)
     except OSError as exc:
-        return _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), 1, verbose)
+        return fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), 1)
+    kind = spec.kind
+    if result.documents == 0:
+        print(f"{PROG}: no {kind} matched", file=sys.stderr)
+        if args.fail_on_empty:
+            return 1
     if not args.quiet:
         where = "stdout" if spec.out is None else str(spec.out)
         resumed = f", resumed after page {result.resumed_from}" if result.resumed_from else ""
-        print(f"exported {result.documents} {spec.kind} to {where}: {result.pages} pages in"
-              f" {result.seconds:.1f} s, {stats.retries} retries,"
+        print(f"exported {_plural(result.documents, kind[:-1])} to {where}:"
+              f" {_plural(result.pages, 'page')} in {result.seconds:.1f} s,"
+              f" {_plural(stats.retries, 'retry').replace('retrys', 'retries')},"
               f" {stats.rate_limited} rate-limited{resumed}", file=sys.stderr)
     return 0
 

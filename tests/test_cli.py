@@ -135,18 +135,6 @@ def test_killed_export_resumes_with_no_duplicate_and_no_gap(served: Sandbox,
     assert ids == [w["id"] for w in wire_invoices(served)]
 
 
-def test_resume_with_another_query_is_refused(served: Sandbox, tmp_path: Path) -> None:
-    out = tmp_path / "invoices.jsonl"
-    (tmp_path / "invoices.jsonl.state.json").write_bytes(orjson.dumps(
-        {"query": {"kind": "invoices", "format": "jsonl", "raw": False, "per_page": 100,
-                   "items_out": None, "filters": {"status": ["draft"]}},
-         "last_page": 1, "sizes": {}, "documents": 100}))
-    done = run("export", "invoices", "--out", str(out), "--resume", "--status", "sent",
-               *account_args(served))
-    assert done.returncode == 2
-    assert "--resume refused" in done.stderr and "Traceback" not in done.stderr
-
-
 @pytest.mark.parametrize("bad", [
     ["--per-page", "0"], ["--date-from", "2024-13-01"], ["--date-to", "31/12/2024"],
     ["--items-out", "x.csv"], ["--rate-limit", "fast"], ["--format", "xml"],
@@ -160,10 +148,12 @@ def test_bad_options_exit_2_with_a_clear_message(served: Sandbox, tmp_path: Path
     assert "error:" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_filters_on_clients_are_a_usage_error(served: Sandbox, tmp_path: Path) -> None:
+def test_filters_are_options_of_export_invoices_only(served: Sandbox, tmp_path: Path) -> None:
     done = run("export", "clients", "--out", str(tmp_path / "c.jsonl"), "--status", "sent",
                *account_args(served))
-    assert done.returncode == 2 and "invoices only" in done.stderr
+    assert done.returncode == 2 and "unrecognized arguments: --status" in done.stderr
+    assert "--status" in run("export", "invoices", "--help").stdout
+    assert "--status" not in run("export", "clients", "--help").stdout
 
 
 def test_wrong_api_key_is_one_line_without_the_key(served: Sandbox, tmp_path: Path) -> None:

@@ -138,9 +138,10 @@ async def test_a_server_echoing_the_key_never_gets_it_shown() -> None:
 async def test_the_cli_never_prints_an_echoed_key(tmp_path: Path) -> None:
     async with hostile(echo_key) as base:
         env = {**os.environ, "INVOICEXPRESS_ACCOUNT_NAME": "acme", "INVOICEXPRESS_API_KEY": SPICY}
-        for extra in ([], ["--verbose"]):
+        for number, extra in enumerate(([], ["--verbose"])):
             done = await asyncio.to_thread(
-                subprocess.run, [*CLI, "export", "invoices", "--out", str(tmp_path / "x.jsonl"),
+                subprocess.run, [*CLI, "export", "invoices", "--out",
+                                 str(tmp_path / f"x{number}.jsonl"),
                                  "--base-url", base, "--max-attempts", "1", "--quiet", *extra],
                 env=env, capture_output=True, text=True, timeout=60)
             assert done.returncode == 1

@@ -88,11 +88,14 @@ class DownloadSink(Protocol):
 
 @attrs.define(slots=True)
 class TransportStats:
-    """Counters a long job can show: attempts sent, retries made, 429s met."""
+    """Counters a long job can show: attempts sent, retries made, 429s met, seconds spent
+    waiting for the account's limiter, and how many requests wait in it right now."""
 
     attempts: int = 0
     retries: int = 0
     rate_limited: int = 0
+    limiter_wait: float = 0.0
+    waiting: int = 0
 
 
 class Requester:
@@ -133,9 +136,15 @@ class Requester:
             attempt += 1
             if self._pool.closed:
                 raise self._closed_error(request, attempt)
-            await self._limiter.acquire()
-            self.stats.attempts += 1
+            queued = self._clock()
+            self.stats.waiting += 1
+            try:
+                await self._limiter.acquire()
+            finally:
+                self.stats.waiting -= 1
             started = self._clock()
+            self.stats.limiter_wait += started - queued
+            self.stats.attempts += 1
             failure: tuple[Failure, TransportError] | None = None
             oversized: DecodeError | None = None
             cancelled = False

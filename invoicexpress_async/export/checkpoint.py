@@ -1,26 +1,34 @@
-"""The resume state of an export: which page was last written whole, and for what query.
+"""The resume state of an export: what it writes, for whom, and how far it got.
 
-It sits beside the output as ``<out>.state.json`` and is replaced atomically
-after every page, *after* the page's bytes are flushed; so after a crash the
-output holds at most one partial page beyond the checkpoint, which resuming
-cuts off (the state records each file's size) before it continues.
+It sits beside the output as ``<out>.state.json``, replaced atomically after
+pages are flushed (at most once per ``checkpoint_every`` seconds); so after a
+crash the output holds at most the pages since the checkpoint beyond it, which
+resuming cuts off. It records the resolved output path, the account and base
+URL and the query: a resume that differs in any of them is refused, as is a
+state file that does not read as one.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import attrs
 import orjson
 
+from .files import ExportRefused, write_atomically
+
+VERSION = 2
+
 
 @attrs.define
 class Checkpoint:
+    out: str  # the resolved output path
+    account: str
+    base_url: str
     query: dict[str, Any]
     last_page: int = 0
-    sizes: dict[str, int] = attrs.field(factory=dict)  # part file -> bytes at last_page
+    sizes: dict[str, int] = attrs.field(factory=dict)  # part file name -> bytes at last_page
     documents: int = 0
 
     @staticmethod
@@ -30,16 +38,57 @@ class Checkpoint:
     @classmethod
     def load(cls, path: Path) -> Checkpoint | None:
         try:
-            data = orjson.loads(path.read_bytes())
+            raw = path.read_bytes()
         except FileNotFoundError:
             return None
-        except orjson.JSONDecodeError:
-            raise ValueError(f"the state file {path} is damaged; start over without --resume")\
-                from None
-        return cls(query=data["query"], last_page=data["last_page"], sizes=data["sizes"],
-                   documents=data.get("documents", 0))
+        try:
+            data = orjson.loads(raw)
+            if not isinstance(data, dict) or data.get("version") != VERSION:
+                raise ValueError("not a state file of this version")
+            found = cls(out=_text(data, "out"), account=_text(data, "account"),
+                        base_url=_text(data, "base_url"), query=_object(data, "query"),
+                        last_page=_count(data, "last_page"),
+                        sizes={_named(k): _count({"size": v}, "size")
+                               for k, v in _object(data, "sizes").items()},
+                        documents=_count(data, "documents"))
+        except (orjson.JSONDecodeError, ValueError, TypeError) as exc:
+            raise ExportRefused(f"the state file {path} is damaged ({exc}); start over"
+                                " with --force") from None
+        return found
 
     def save(self, path: Path) -> None:
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_bytes(orjson.dumps(attrs.asdict(self), option=orjson.OPT_INDENT_2))
-        os.replace(temporary, path)
+        write_atomically(path, orjson.dumps({"version": VERSION, **attrs.asdict(self)},
+                                            option=orjson.OPT_INDENT_2))
+
+    def differences(self, other: Checkpoint) -> list[str]:
+        """What makes ``other`` (this run) another export than this (the interrupted one)."""
+        return [f"{name} ({getattr(self, name)!r:.120} then, {getattr(other, name)!r:.120} now)"
+                for name in ("out", "account", "base_url", "query")
+                if getattr(self, name) != getattr(other, name)]
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str):
+        raise TypeError(f"{key} is not text")
+    return value
+
+
+def _object(data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key)
+    if not isinstance(value, dict):
+        raise TypeError(f"{key} is not an object")
+    return value
+
+
+def _count(data: dict[str, Any], key: str) -> int:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise TypeError(f"{key} is not a count")
+    return value
+
+
+def _named(name: str) -> str:
+    if "/" in name or name in ("", ".", ".."):
+        raise ValueError(f"{name!r} is not a file name")
+    return name

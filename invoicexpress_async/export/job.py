@@ -1,16 +1,19 @@
 """Stream a whole list into a file, page by page, resumable after a crash.
 
-Without ``resume`` the output goes to ``<out>.part`` and is renamed to ``<out>``
-only when complete, so a failed run never leaves a file that looks whole. After
-pages are written and flushed, the checkpoint records the last one (at most
-every ``checkpoint_every`` seconds: writing it after each page cost more than
-the export itself); ``resume`` cuts the files back to that checkpoint and
-continues after its page, with no duplicate and no gap.
+Before the first request every path and filter is checked. The output is
+written to ``<out>.part`` and appears under its own name only when complete,
+by a rename; a lock keeps a second export off the same file. After pages are
+written and flushed, the checkpoint records the last one (at most every
+``checkpoint_every`` seconds: writing it after each page cost more than the
+export itself); ``resume`` checks that the checkpoint belongs to the same
+output, account, base URL and query, cuts the files back to it (refusing a file
+shorter than recorded) and continues after its page: no duplicate, no gap.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -22,11 +25,12 @@ import attrs
 from ..client import AsyncInvoiceXpress
 from ..pagination import AsyncPaginator, Page
 from .checkpoint import Checkpoint
+from .files import ExportRefused, create, exists, locked, part_of, remove, reopen
 from .formats import make_writer
 
 
-class ResumeRefused(ValueError):
-    """``--resume`` was asked for a different query than the interrupted export's."""
+class ResumeRefused(ExportRefused):
+    """``--resume`` was asked for another export than the interrupted one."""
 
 
 @attrs.frozen(kw_only=True)
@@ -39,14 +43,15 @@ class ExportSpec:
     filters: dict[str, Any] = attrs.field(factory=dict)  # keyword arguments of invoices.list
     per_page: int = 30
     resume: bool = False
+    force: bool = False  # overwrite an existing output, or start an interrupted one over
     # seconds between checkpoints: a crash redoes at most this much, never duplicates
     checkpoint_every: float = 1.0
 
     def signature(self) -> dict[str, Any]:
-        """What must be identical for a resumed export to continue this one."""
+        """The query: what must be identical for a resumed export to continue this one."""
         return {"kind": self.kind, "format": self.format, "raw": self.raw,
                 "per_page": self.per_page,
-                "items_out": None if self.items_out is None else str(self.items_out),
+                "items_out": None if self.items_out is None else str(_absolute(self.items_out)),
                 "filters": {k: _plain(v) for k, v in sorted(self.filters.items())
                             if v is not None}}
 
@@ -55,6 +60,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value if isinstance(value, (bool, int)) else str(value)
+
+
+def _absolute(path: Path) -> Path:
+    """The path as an absolute one, without following symlinks (``./x`` == ``/cwd/x``)."""
+    return Path(os.path.abspath(path))
 
 
 @attrs.define
@@ -68,7 +78,8 @@ class ExportResult:
 OnPage = Callable[[Page[Any]], None]
 
 
-def _paginator(api: AsyncInvoiceXpress, spec: ExportSpec, start: int) -> AsyncPaginator[Any]:
+def paginator_for(api: AsyncInvoiceXpress, spec: ExportSpec, start: int) -> AsyncPaginator[Any]:
+    """The list to export; building it checks every filter (nothing is sent yet)."""
     if spec.kind == "invoices":
         paginator: AsyncPaginator[Any] = api.invoices.list(**spec.filters,
                                                            per_page=spec.per_page, page=start)
@@ -77,8 +88,22 @@ def _paginator(api: AsyncInvoiceXpress, spec: ExportSpec, start: int) -> AsyncPa
     return paginator.raw() if spec.raw else paginator
 
 
-def _part(path: Path) -> Path:
-    return path.with_name(path.name + ".part")
+def check_paths(spec: ExportSpec) -> None:
+    """Refuse, before any request, an output that cannot or must not be written."""
+    if spec.out is None:
+        if spec.resume:
+            raise ExportRefused("--resume needs an output file, not stdout")
+        return
+    targets = [_absolute(spec.out)] + ([_absolute(spec.items_out)] if spec.items_out else [])
+    if len(set(targets)) < len(targets):
+        raise ExportRefused(f"--items-out and --out are the same file ({targets[0]})")
+    for target in targets:
+        if target.is_dir():
+            raise ExportRefused(f"{target} is a directory; give a file name")
+        if not target.parent.is_dir():
+            raise ExportRefused(f"the directory {target.parent} does not exist")
+        if exists(target) and not (spec.force or spec.resume):
+            raise ExportRefused(f"{target} exists; add --force to overwrite it")
 
 
 async def run_export(api: AsyncInvoiceXpress, spec: ExportSpec,
@@ -86,68 +111,91 @@ async def run_export(api: AsyncInvoiceXpress, spec: ExportSpec,
                      on_resume: Callable[[int], None] | None = None) -> ExportResult:
     """Export ``spec``; ``on_page`` sees each page written, ``on_resume`` the number of
     documents an interrupted run had already written, when this one continues it."""
+    paginator_for(api, spec, 1)  # the filters are checked now, before any file or request
+    check_paths(spec)
     result = ExportResult()
     started = time.perf_counter()
     if spec.out is None:
         out = sys.stdout.buffer
         writer = make_writer(spec.kind, spec.format, out, None, raw=spec.raw)
         writer.header()
-        async for page in _paginator(api, spec, 1).pages():
+        async for page in paginator_for(api, spec, 1).pages():
             writer.write(page.items)
             out.flush()
             _count(result, page, on_page)
-        result.seconds = time.perf_counter() - started
-        return result
-
-    targets = [spec.out] + ([spec.items_out] if spec.items_out is not None else [])
-    state_path = Checkpoint.path_for(spec.out)
-    checkpoint = Checkpoint.load(state_path) if spec.resume else None
-    if checkpoint is not None and checkpoint.query != spec.signature():
-        raise ResumeRefused(
-            f"--resume refused: {state_path} was written for another query"
-            f" ({checkpoint.query}); rerun without --resume to start over")
-    if checkpoint is None:
-        checkpoint = Checkpoint(query=spec.signature())
-        mode = "wb"
     else:
-        for target in targets:
-            with _part(target).open("ab") as handle:
-                handle.truncate(checkpoint.sizes.get(str(_part(target)), 0))
-        mode = "ab"
-        result.resumed_from = checkpoint.last_page
-        result.documents = checkpoint.documents
-        if on_resume is not None:
-            on_resume(checkpoint.documents)
-
-    with contextlib.ExitStack() as stack:
-        files: list[IO[bytes]] = [stack.enter_context(_part(t).open(mode)) for t in targets]
-        writer = make_writer(spec.kind, spec.format, files[0],
-                             files[1] if len(files) > 1 else None, raw=spec.raw)
-        if mode == "wb":
-            writer.header()
-            _checkpoint(checkpoint, targets, files, state_path)
-        paginator = _paginator(api, spec, checkpoint.last_page + 1)
-        saved_at = time.monotonic()
-        async for page in paginator.pages():
-            writer.write(page.items)
-            checkpoint.last_page = page.number
-            checkpoint.documents += len(page.items)
-            if time.monotonic() - saved_at >= spec.checkpoint_every:
-                _checkpoint(checkpoint, targets, files, state_path)
-                saved_at = time.monotonic()
-            _count(result, page, on_page)
-    for target in targets:
-        _part(target).replace(target)
-    state_path.unlink(missing_ok=True)
+        with locked(_absolute(spec.out)):
+            await _export_to_files(api, spec, result, on_page, on_resume)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _checkpoint(checkpoint: Checkpoint, targets: list[Path], files: list[IO[bytes]],
+async def _export_to_files(api: AsyncInvoiceXpress, spec: ExportSpec, result: ExportResult,
+                           on_page: OnPage | None,
+                           on_resume: Callable[[int], None] | None) -> None:
+    assert spec.out is not None
+    out = _absolute(spec.out)
+    targets = [out] + ([_absolute(spec.items_out)] if spec.items_out is not None else [])
+    parts = [part_of(t) for t in targets]
+    state_path = Checkpoint.path_for(out)
+    checkpoint = Checkpoint(out=str(out), account=api.account_name, base_url=api.base_url,
+                            query=spec.signature())
+    saved = Checkpoint.load(state_path) if spec.resume else None
+    if saved is not None:
+        differences = saved.differences(checkpoint)
+        if differences:
+            raise ResumeRefused(f"--resume refused: {state_path} belongs to another export:"
+                                f" {'; '.join(differences)}; rerun with --force to start over")
+        missing = [p.name for p in parts if p.name not in saved.sizes]
+        if missing:
+            raise ResumeRefused(f"--resume refused: {state_path} does not know"
+                                f" {', '.join(missing)}; start over with --force")
+    else:
+        leftovers = [p for p in (state_path, *parts) if exists(p)]
+        if leftovers and not (spec.force or spec.resume):
+            raise ExportRefused(f"an interrupted export of {out} is there"
+                                f" ({', '.join(p.name for p in leftovers)}): add --resume to"
+                                " continue it or --force to start over")
+        for leftover in leftovers:
+            remove(leftover)
+
+    with contextlib.ExitStack() as stack:
+        if saved is None:
+            files: list[IO[bytes]] = [stack.enter_context(create(p)) for p in parts]
+        else:
+            files = [stack.enter_context(reopen(p, saved.sizes[p.name])) for p in parts]
+            checkpoint = saved
+            result.resumed_from = saved.last_page
+            result.documents = saved.documents
+            if on_resume is not None:
+                on_resume(saved.documents)
+        writer = make_writer(spec.kind, spec.format, files[0],
+                             files[1] if len(files) > 1 else None, raw=spec.raw)
+        if saved is None:
+            writer.header()
+            _checkpoint(checkpoint, parts, files, state_path)
+        saved_at = time.monotonic()
+        async for page in paginator_for(api, spec, checkpoint.last_page + 1).pages():
+            writer.write(page.items)
+            checkpoint.last_page = page.number
+            checkpoint.documents += len(page.items)
+            if time.monotonic() - saved_at >= spec.checkpoint_every:
+                _checkpoint(checkpoint, parts, files, state_path)
+                saved_at = time.monotonic()
+            _count(result, page, on_page)
+        for handle in files:
+            handle.flush()
+            os.fsync(handle.fileno())
+    for part, target in zip(parts, targets, strict=True):
+        os.replace(part, target)  # replaces whatever is at target, a symlink itself
+    remove(state_path)
+
+
+def _checkpoint(checkpoint: Checkpoint, parts: list[Path], files: list[IO[bytes]],
                 state_path: Path) -> None:
     for handle in files:
         handle.flush()
-    checkpoint.sizes = {str(_part(t)): f.tell() for t, f in zip(targets, files, strict=True)}
+    checkpoint.sizes = {p.name: f.tell() for p, f in zip(parts, files, strict=True)}
     checkpoint.save(state_path)
 
 

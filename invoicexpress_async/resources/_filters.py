@@ -33,6 +33,7 @@ class Filter:
 @attrs.frozen
 class FilterSet:
     filters: tuple[Filter, ...]
+    ranges: tuple[tuple[str, str], ...] = ()  # (from, to) pairs that must not be inverted
 
     def _encoded(self, values: dict[str, Any]) -> list[tuple[Filter, str | list[str]]]:
         known = {f.name: f for f in self.filters}
@@ -44,6 +45,11 @@ class FilterSet:
             encoded = known[name].encode(name, value)
             if encoded is not None:
                 out.append((known[name], encoded))
+        for low, high in self.ranges:  # both were checked above: comparable values
+            if values.get(low) is not None and values.get(high) is not None \
+                    and values[low] > values[high]:
+                raise ValueError(f"{low} ({values[low]}) must not be after {high}"
+                                 f" ({values[high]}): nothing could match")
         return out
 
     def query(self, **values: Any) -> Query:
@@ -102,9 +108,11 @@ DOCUMENT_FILTERS = (
     Filter("archived", "archived", _params.flag),
     Filter("reference", "reference", _params.search_text),
 )
+DOCUMENT_RANGES = (("date_from", "date_to"), ("due_date_from", "due_date_to"),
+                   ("total_before_taxes_from", "total_before_taxes_to"))
 INVOICE_FILTERS = FilterSet((Filter("type", "type", one_of(DocumentType,
                                                            *INVOICE_FAMILY_TYPES)),
-                             *DOCUMENT_FILTERS))
+                             *DOCUMENT_FILTERS), DOCUMENT_RANGES)
 
 # POST /clients/{id}/invoices.json: the filters travel in a JSON body
 CLIENT_DOCUMENT_FILTERS = FilterSet((

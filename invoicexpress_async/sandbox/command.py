@@ -37,6 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="answer 429 without a Retry-After header")
     parser.add_argument("--fault-rate", type=float, default=0.0, metavar="P",
                         help=f"probability of a fault per request, spread over {FAULT_KINDS}")
+    parser.add_argument("--max-per-page", type=int, default=None, metavar="N",
+                        help="cap per_page silently, as some servers do")
     parser.add_argument("--api-key", default=None)
     parser.add_argument("--account-name", default="sandbox")
     parser.add_argument("--accounts", type=int, default=1, metavar="N",
@@ -51,6 +53,7 @@ def sandbox_from_args(args: argparse.Namespace) -> Sandbox:
                       latency=args.latency / 1000 if args.latency else None,
                       rate_limit=args.rate_limit, retry_after=not args.no_retry_after,
                       faults=faults, host=args.host, port=args.port,
+                      max_per_page=args.max_per_page,
                       account_name=args.account_name, api_key=args.api_key)
     for index in range(1, getattr(args, "accounts", 1)):
         sandbox.add_account(f"{sandbox.account_name}{index}", invoices=args.invoices // 100,
