@@ -148,12 +148,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     export = commands.add_parser(
-        "export", help="export every invoice or client of an account to a file",
-        description="Export every invoice or client of one or many accounts (JSON lines or"
-                    " CSV), resumable.")
+        "export", help="export a whole list of an account (invoices, clients...) to a file",
+        description="Export every invoice, estimate, guide, client, item, tax or series of one"
+                    " or many accounts (JSON lines or CSV), resumable.")
     kinds = export.add_subparsers(dest="kind", required=True)
     for kind, what in (("invoices", "invoice-family documents, with filters"),
-                       ("clients", "clients")):
+                       ("estimates", "quotes, proformas and fees notes"),
+                       ("guides", "shipping, transport and devolution guides"),
+                       ("clients", "clients"), ("items", "catalogue items"),
+                       ("taxes", "taxes"), ("sequences", "series")):
         sub = kinds.add_parser(kind, help=f"export {what}",
                                description=f"Export the account's {what}.")
         _add_common(sub, kind)

@@ -22,12 +22,21 @@ from ._transport.retry import SAFE_METHODS
 from ._transport.urls import checked_file_url
 from .polling import PollPolicy
 from .resources import (
+    AsyncAccounts,
     AsyncClients,
+    AsyncEstimateFamily,
+    AsyncEstimates,
+    AsyncGuideFamily,
+    AsyncGuides,
     AsyncInvoiceFamily,
     AsyncInvoices,
+    AsyncItems,
     AsyncPayableDocuments,
     AsyncReceipts,
+    AsyncSaft,
     AsyncSequences,
+    AsyncTaxes,
+    AsyncTreasury,
 )
 from .resources import families as _families
 from .resources._base import Core
@@ -99,7 +108,20 @@ class AsyncInvoiceXpress:
         self.credit_notes = AsyncInvoiceFamily(core, _families.CREDIT_NOTES)
         self.debit_notes = AsyncInvoiceFamily(core, _families.DEBIT_NOTES)
         self.receipts = AsyncReceipts(core)
+        self.quotes = AsyncEstimateFamily(core, _families.QUOTES)
+        self.proformas = AsyncEstimateFamily(core, _families.PROFORMAS)
+        self.fees_notes = AsyncEstimateFamily(core, _families.FEES_NOTES)
+        self.estimates = AsyncEstimates(core)
+        self.shippings = AsyncGuideFamily(core, _families.SHIPPINGS)
+        self.transports = AsyncGuideFamily(core, _families.TRANSPORTS)
+        self.devolutions = AsyncGuideFamily(core, _families.DEVOLUTIONS)
+        self.guides = AsyncGuides(core)
+        self.items = AsyncItems(core)
+        self.taxes = AsyncTaxes(core)
         self.sequences = AsyncSequences(core)
+        self.saft = AsyncSaft(core)
+        self.accounts = AsyncAccounts(core)
+        self.treasury = AsyncTreasury(core)
 
     def __repr__(self) -> str:
         return (f"{type(self).__name__}(account_name={self.account_name!r},"

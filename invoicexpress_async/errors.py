@@ -66,10 +66,12 @@ class InvoiceXpressError(Exception):
 
 
 class APIError(InvoiceXpressError):
-    """The API answered with an error status; ``messages`` holds what it said."""
+    """The API answered with an error status; ``messages`` holds what it said, and ``code``
+    the API's own error code when it sends one (sequences: ``"002"`` the series exists)."""
 
     def __init__(self, status: int, messages: list[str], body: Any, *, method: str, url: str,
-                 reason: str = "", outcome_unknown: bool = False) -> None:
+                 reason: str = "", outcome_unknown: bool = False,
+                 code: str | None = None) -> None:
         head = f"HTTP {status}{' ' + reason if reason else ''} for {method} {url}"
         detail = "; ".join(messages)
         super().__init__(f"{head}: {detail}" if detail else head, method=method, url=url,
@@ -77,6 +79,7 @@ class APIError(InvoiceXpressError):
         self.status = status
         self.messages = messages
         self.body = body
+        self.code = code
 
 
 class AuthenticationError(APIError):
@@ -103,8 +106,10 @@ class RateLimitError(APIError):
     """429 after the retry policy gave up; ``retry_after`` is the server's hint in seconds."""
 
     def __init__(self, status: int, messages: list[str], body: Any, *, method: str, url: str,
-                 reason: str = "", retry_after: float | None = None) -> None:
-        super().__init__(status, messages, body, method=method, url=url, reason=reason)
+                 reason: str = "", retry_after: float | None = None,
+                 code: str | None = None) -> None:
+        super().__init__(status, messages, body, method=method, url=url, reason=reason,
+                         code=code)
         self.retry_after = retry_after
 
 

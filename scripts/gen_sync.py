@@ -223,13 +223,29 @@ def _collect(paths: list[Path]) -> dict[str, tuple[str, ast.ClassDef]]:
     return found
 
 
-def _resource_base(cls: ast.ClassDef, known: dict[str, tuple[str, ast.ClassDef]]) -> str | None:
-    bases = [ast.unparse(b) for b in cls.bases]
-    ours = [b for b in bases if b in known]
-    if len(ours) > 1 or (not ours and bases != ["Resource"]):
-        raise GeneratorError(f"{cls.name}: bases {bases} cannot be mapped (one Async* resource"
-                             " base, or Resource)")
-    return ours[0] if ours else None
+def _bases(cls: ast.ClassDef, known: dict[str, tuple[str, ast.ClassDef]]
+           ) -> tuple[list[ast.expr], list[str], str | None]:
+    """The sync twin's bases (resource bases mapped, ``Generic[...]`` kept), the async
+    resource bases' names, and the class's type parameters (``M`` of ``Generic[M]``)."""
+    out: list[ast.expr] = []
+    resources: list[str] = []
+    params = None
+    for base in cls.bases:
+        name = base.value if isinstance(base, ast.Subscript) else base
+        if not isinstance(name, ast.Name):
+            raise GeneratorError(f"{cls.name}: cannot map the base {ast.unparse(base)}")
+        if name.id == "Resource":
+            continue
+        if name.id == "Generic" and isinstance(base, ast.Subscript):
+            params = ast.unparse(base.slice)
+            out.append(base)
+        elif name.id in known:
+            resources.append(name.id)
+            out.append(_Rename().visit(ast.parse(ast.unparse(base), mode="eval").body))
+        else:
+            raise GeneratorError(f"{cls.name}: cannot map the base {ast.unparse(base)}"
+                                 " (resources derive from Resource or other Async* resources)")
+    return out, resources, params
 
 
 def generate_resource(path: Path, known: dict[str, tuple[str, ast.ClassDef]]
@@ -251,22 +267,26 @@ def generate_resource(path: Path, known: dict[str, tuple[str, ast.ClassDef]]
     for cls in classes:
         imports[cls.name] = f"from {module} import {cls.name}"
         used |= {cls.name, "cast"}
-        base = _resource_base(cls, known)
+        bases, resource_bases, params = _bases(cls, known)
         subs = _sub_resources(cls, "resource")
-        out = [f"class {sync_name(cls.name)}{f'({sync_name(base)})' if base else ''}:\n",
+        names = ", ".join(ast.unparse(b) for b in bases)
+        out = [f"class {sync_name(cls.name)}{f'({names})' if names else ''}:\n",
                _docstring(cls, "    "), "\n"]
-        if base:
+        for base_expr in bases:
+            used |= _names(base_expr)
+        if params is not None:
+            imports["Generic"] = "from typing import Generic"
+        for base in resource_bases:
             stem = known[base][0]
             imports[sync_name(base)] = f"from .{stem} import {sync_name(base)}" \
                 if stem != path.stem else ""
-            if imports[sync_name(base)]:
-                used.add(sync_name(base))
-        if base is None or subs:
+        root = not resource_bases
+        if root or subs:
             used |= {"Any", "Callable", "Runner"}
             out.append("    def __init__(self, runner: Runner[Any],"
                        " select: Callable[[Any], Any]) -> None:\n")
-            out.append("        super().__init__(runner, select)\n" if base else
-                       "        self._runner = runner\n        self._select = select\n")
+            out.append("        self._runner = runner\n        self._select = select\n"
+                       if root else "        super().__init__(runner, select)\n")
             for attr, async_cls in subs:
                 if async_cls not in known:
                     raise GeneratorError(f"{cls.name}.{attr}: {async_cls} is not a resource")
@@ -276,17 +296,19 @@ def generate_resource(path: Path, known: dict[str, tuple[str, ast.ClassDef]]
                     f"from .{known[async_cls][0]} import {sync_name(async_cls)}"
                 used.add(sync_name(async_cls))
             out.append("\n")
-        if base is None:
+        if root:
             out.append("    def __repr__(self) -> str:\n"
                        "        return f\"<{type(self).__name__} resource>\"\n\n")
-        out.append(f"    def _target(self) -> {cls.name}:\n"
-                   f"        return cast({cls.name}, self._select(self._runner.client))\n\n")
-        twins, names = _method_twins(cls, "self._target()")
-        used |= names
+        target = f"{cls.name}[{params}]" if params else cls.name
+        out.append(f"    def _target(self) -> {target}:\n"
+                   f"        return cast({target}, self._select(self._runner.client))\n\n")
+        twins, method_names = _method_twins(cls, "self._target()")
+        used |= method_names
         out += twins
         chunks.append("".join(out))
     doc = f"Blocking twin of invoicexpress_async.resources.{path.stem}."
     imports = {k: v for k, v in imports.items() if v}
+    used -= {sync_name(c.name) for c in classes}  # defined right here
     return _render_module(doc, imports, used, "\n\n".join(chunks)), \
         [sync_name(c.name) for c in classes]
 

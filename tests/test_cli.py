@@ -178,3 +178,39 @@ def test_stdout_output(served: Sandbox) -> None:
     done = run("export", "clients", "--out", "-", "--quiet", *account_args(served))
     assert done.returncode == 0 and done.stderr == ""
     assert len(done.stdout.splitlines()) == 30
+
+
+def test_every_kind_exports_in_both_formats(tmp_path: Path) -> None:
+    import datetime
+
+    import invoicexpress_async as ix
+
+    day = datetime.date(2026, 3, 1)
+    line = ix.ItemLine(name="X", description="", unit_price=Decimal(5), quantity=Decimal(1))
+    person = ix.DocumentClient(name="C Lda", code="C-1")
+    place = ix.Address(city="Braga")
+    with Sandbox(invoices=20).running() as sandbox, \
+            ix.InvoiceXpress(**sandbox.client_kwargs()) as api:
+        for n in range(3):
+            api.quotes.create(ix.DocumentCreate(date=day, due_date=day, client=person,
+                                                items=[line], reference=f"Q{n}"))
+            api.items.create(ix.CatalogItemCreate(name=f"item {n}", description="",
+                                                  unit_price=Decimal(n + 1)))
+        api.transports.create(ix.GuideCreate(
+            date=day, due_date=day, client=person, items=[line], address_from=place,
+            address_to=place, loaded_at=datetime.datetime(2026, 3, 1, 9, 30)))
+        expected = {"estimates": 3, "guides": 1, "items": 3, "taxes": 4, "sequences": 2}
+        for kind, count in expected.items():
+            for suffix in ("jsonl", "csv"):
+                out = tmp_path / f"{kind}.{suffix}"
+                done = run("export", kind, "--out", str(out), *account_args(sandbox))
+                assert done.returncode == 0, done.stderr
+                if suffix == "jsonl":
+                    rows = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+                else:
+                    with out.open() as handle:
+                        rows = list(csv.DictReader(handle))
+                assert len(rows) == count, (kind, suffix)
+        with (tmp_path / "guides.csv").open() as handle:
+            (row,) = list(csv.DictReader(handle))
+        assert row["loaded_at"].startswith("2026-03-01T09:30") and row["address_to"] == "Braga"

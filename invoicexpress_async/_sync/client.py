@@ -22,8 +22,19 @@ from invoicexpress_async.client import (
 )
 from invoicexpress_async.polling import PollPolicy
 
+from .resources.admin import Accounts, Saft, Treasury
+from .resources.catalog import Items, Taxes
 from .resources.clients import Clients
-from .resources.documents import InvoiceFamily, Invoices, PayableDocuments, Receipts
+from .resources.documents import (
+    EstimateFamily,
+    Estimates,
+    GuideFamily,
+    Guides,
+    InvoiceFamily,
+    Invoices,
+    PayableDocuments,
+    Receipts,
+)
 from .resources.sequences import Sequences
 
 
@@ -80,7 +91,20 @@ class InvoiceXpress(SyncClientBase[AsyncInvoiceXpress]):
         self.credit_notes = InvoiceFamily(self._runner, lambda api: api.credit_notes)
         self.debit_notes = InvoiceFamily(self._runner, lambda api: api.debit_notes)
         self.receipts = Receipts(self._runner, lambda api: api.receipts)
+        self.quotes = EstimateFamily(self._runner, lambda api: api.quotes)
+        self.proformas = EstimateFamily(self._runner, lambda api: api.proformas)
+        self.fees_notes = EstimateFamily(self._runner, lambda api: api.fees_notes)
+        self.estimates = Estimates(self._runner, lambda api: api.estimates)
+        self.shippings = GuideFamily(self._runner, lambda api: api.shippings)
+        self.transports = GuideFamily(self._runner, lambda api: api.transports)
+        self.devolutions = GuideFamily(self._runner, lambda api: api.devolutions)
+        self.guides = Guides(self._runner, lambda api: api.guides)
+        self.items = Items(self._runner, lambda api: api.items)
+        self.taxes = Taxes(self._runner, lambda api: api.taxes)
         self.sequences = Sequences(self._runner, lambda api: api.sequences)
+        self.saft = Saft(self._runner, lambda api: api.saft)
+        self.accounts = Accounts(self._runner, lambda api: api.accounts)
+        self.treasury = Treasury(self._runner, lambda api: api.treasury)
 
     @property
     def account_name(self) -> str:

@@ -105,3 +105,14 @@ def _from_dict(body: dict[str, Any]) -> list[str]:
         elif isinstance(value, str) and field not in ("code",):
             out.append(f"{field} {value}" if field != "base" else value)
     return out
+
+
+def code_of(body: Any) -> str | None:
+    """The error's code where the API sends one: ``{"errors": {"code": "002", ...}}``
+    (sequences) or ``{"error": {"code": "404", ...}}`` (accounts)."""
+    if isinstance(body, dict):
+        for key in ("errors", "error"):
+            inner = body.get(key)
+            if isinstance(inner, dict) and isinstance(inner.get("code"), (str, int)):
+                return str(inner["code"])[:20]
+    return None

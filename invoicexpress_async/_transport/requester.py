@@ -32,7 +32,7 @@ from ..errors import (
     error_class_for_status,
 )
 from .bounded import ACCEPT_ENCODING, BadEncoding, TooLarge, body_chunks, read_body
-from .error_body import parse_error_body, truncated
+from .error_body import code_of, parse_error_body, truncated
 from .pool import SessionPool
 from .ratelimit import AccountLimiter, Clock, Sleep
 from .redact import MASK, Scrubber, Secret
@@ -278,8 +278,9 @@ class Requester:
         cls = error_class_for_status(status)
         if cls is RateLimitError:
             return RateLimitError(status, messages, body, method=request.method, url=url,
-                                  reason=reason, retry_after=retry_after)
-        return cls(status, messages, body, method=request.method, url=url, reason=reason)
+                                  reason=reason, retry_after=retry_after, code=code_of(body))
+        return cls(status, messages, body, method=request.method, url=url, reason=reason,
+                   code=code_of(body))
 
     async def download(self, url: yarl.URL, sink: DownloadSink, *, max_bytes: int) -> int:
         """Fetch a file the API pointed at (a PDF, QR image or SAF-T archive) into ``sink``.

@@ -25,6 +25,15 @@ ITEM_COLUMNS = (
     "invoice_id", "line", "name", "description", "unit", "quantity", "unit_price", "discount",
     "subtotal", "discount_amount", "tax_name", "tax_value", "tax_amount", "total",
 )
+GUIDE_COLUMNS = (*INVOICE_COLUMNS, "loaded_at", "license_plate", "address_from", "address_to",
+                 "at_doc_code_id")
+CATALOG_ITEM_COLUMNS = ("id", "name", "description", "unit", "unit_price", "tax_name",
+                        "tax_value")
+TAX_COLUMNS = ("id", "name", "value", "region", "code", "default")
+SEQUENCE_COLUMNS = ("id", "serie", "default_sequence", "current_invoice_number",
+                    "current_invoice_receipt_number", "current_simplified_invoice_number",
+                    "current_credit_note_number", "current_debit_note_number",
+                    "current_receipt_number", "current_invoice_validation_code")
 CLIENT_COLUMNS = (
     "id", "code", "name", "email", "fiscal_id", "language", "address", "city", "postal_code",
     "country", "phone", "fax", "website", "observations", "send_options", "payment_days",
@@ -64,8 +73,42 @@ def item_rows(doc: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
-def client_row(doc: dict[str, Any]) -> list[str]:
-    return [_text(doc.get(column)) for column in CLIENT_COLUMNS]
+def _address(value: Any) -> str:
+    if not isinstance(value, dict):
+        return ""
+    return ", ".join(str(value[k]) for k in ("detail", "postal_code", "city", "country")
+                     if value.get(k))
+
+
+def guide_row(doc: dict[str, Any]) -> list[str]:
+    extra = {"address_from": _address(doc.get("address_from")),
+             "address_to": _address(doc.get("address_to"))}
+    return invoice_row(doc) + [_text(extra.get(c, doc.get(c))) for c in GUIDE_COLUMNS[
+        len(INVOICE_COLUMNS):]]
+
+
+def catalog_item_row(doc: dict[str, Any]) -> list[str]:
+    tax = doc.get("tax") or {}
+    merged = {**doc, "tax_name": tax.get("name"), "tax_value": tax.get("value")}
+    return [_text(merged.get(column)) for column in CATALOG_ITEM_COLUMNS]
+
+
+def _plain_row(columns: tuple[str, ...]) -> Callable[[dict[str, Any]], list[str]]:
+    def row(doc: dict[str, Any]) -> list[str]:
+        return [_text(doc.get(column)) for column in columns]
+    return row
+
+
+client_row = _plain_row(CLIENT_COLUMNS)
+
+# kind -> (columns, row): what one CSV row of a document of that kind holds
+CSV_LAYOUTS: dict[str, tuple[tuple[str, ...], Callable[[dict[str, Any]], list[str]]]] = {
+    "invoices": (INVOICE_COLUMNS, invoice_row), "estimates": (INVOICE_COLUMNS, invoice_row),
+    "guides": (GUIDE_COLUMNS, guide_row), "clients": (CLIENT_COLUMNS, client_row),
+    "items": (CATALOG_ITEM_COLUMNS, catalog_item_row),
+    "taxes": (TAX_COLUMNS, _plain_row(TAX_COLUMNS)),
+    "sequences": (SEQUENCE_COLUMNS, _plain_row(SEQUENCE_COLUMNS)),
+}
 
 
 class JsonLinesWriter:
@@ -126,6 +169,5 @@ def make_writer(kind: str, fmt: str, out: IO[bytes], items_out: IO[bytes] | None
                 raw: bool = False) -> Writer:
     if fmt == "jsonl":
         return JsonLinesWriter(out, raw=raw)
-    if kind == "invoices":
-        return CsvWriter(out, items_out, columns=INVOICE_COLUMNS, row=invoice_row)
-    return CsvWriter(out, None, columns=CLIENT_COLUMNS, row=client_row)
+    columns, row = CSV_LAYOUTS[kind]
+    return CsvWriter(out, items_out if kind == "invoices" else None, columns=columns, row=row)

@@ -16,7 +16,7 @@ import contextlib
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -35,7 +35,7 @@ class ResumeRefused(ExportRefused):
 
 @attrs.frozen(kw_only=True)
 class ExportSpec:
-    kind: str  # "invoices" or "clients"
+    kind: str  # one of KINDS
     out: Path | None  # None: stdout
     format: str  # "jsonl" or "csv"
     items_out: Path | None = None
@@ -78,14 +78,45 @@ class ExportResult:
 OnPage = Callable[[Page[Any]], None]
 
 
-def paginator_for(api: AsyncInvoiceXpress, spec: ExportSpec, start: int) -> AsyncPaginator[Any]:
-    """The list to export; building it checks every filter (nothing is sent yet)."""
-    if spec.kind == "invoices":
-        paginator: AsyncPaginator[Any] = api.invoices.list(**spec.filters,
-                                                           per_page=spec.per_page, page=start)
-    else:
-        paginator = api.clients.list(per_page=spec.per_page, page=start)
+KINDS = ("invoices", "estimates", "guides", "clients", "items", "taxes", "sequences")
+_UNPAGINATED = {"taxes": "/taxes.json", "sequences": "/sequences.json"}
+
+
+def paginator_for(api: AsyncInvoiceXpress, spec: ExportSpec,
+                  start: int) -> AsyncPaginator[Any] | None:
+    """The list to export; building it checks every filter (nothing is sent yet). None for
+    the lists the API does not paginate (taxes, sequences)."""
+    listings: dict[str, Callable[[], AsyncPaginator[Any]]] = {
+                "invoices": lambda: api.invoices.list(**spec.filters, per_page=spec.per_page,
+                                                      page=start),
+                "estimates": lambda: api.estimates.list(per_page=spec.per_page, page=start),
+                "guides": lambda: api.guides.list(per_page=spec.per_page, page=start),
+                "clients": lambda: api.clients.list(per_page=spec.per_page, page=start),
+                "items": lambda: api.items.list(per_page=spec.per_page, page=start)}
+    if spec.kind not in listings:
+        return None
+    paginator: AsyncPaginator[Any] = listings[spec.kind]()
     return paginator.raw() if spec.raw else paginator
+
+
+async def pages_of(api: AsyncInvoiceXpress, spec: ExportSpec,
+                   start: int) -> AsyncIterator[Page[Any]]:
+    """The export's pages from ``start``: a paginated list, or an unpaginated one as page 1."""
+    paginator = paginator_for(api, spec, start)
+    if paginator is not None:
+        async with contextlib.aclosing(paginator.pages()) as pages:
+            async for page in pages:
+                yield page
+        return
+    if start > 1:
+        return
+    if spec.raw:
+        path = _UNPAGINATED[spec.kind]
+        answer = await api.request("GET", path)
+        items: list[Any] = (answer or {}).get(path[1:-5]) or []
+    else:
+        items = await (api.taxes.list() if spec.kind == "taxes" else api.sequences.list())
+    yield Page(number=1, items=items, pagination=None)
 
 
 def check_paths(spec: ExportSpec) -> None:
@@ -119,7 +150,7 @@ async def run_export(api: AsyncInvoiceXpress, spec: ExportSpec,
         out = sys.stdout.buffer
         writer = make_writer(spec.kind, spec.format, out, None, raw=spec.raw)
         writer.header()
-        async for page in paginator_for(api, spec, 1).pages():
+        async for page in pages_of(api, spec, 1):
             writer.write(page.items)
             out.flush()
             _count(result, page, on_page)
@@ -175,7 +206,7 @@ async def _export_to_files(api: AsyncInvoiceXpress, spec: ExportSpec, result: Ex
             writer.header()
             _checkpoint(checkpoint, parts, files, state_path)
         saved_at = time.monotonic()
-        async for page in paginator_for(api, spec, checkpoint.last_page + 1).pages():
+        async for page in pages_of(api, spec, checkpoint.last_page + 1):
             writer.write(page.items)
             checkpoint.last_page = page.number
             checkpoint.documents += len(page.items)

@@ -15,6 +15,7 @@ name, a number sent as a string). Exports use another converter (``_export``).
 
 from __future__ import annotations
 
+import base64
 import datetime
 import enum
 import types
@@ -26,7 +27,7 @@ from typing import Any, TypeVar
 import attrs
 import cattrs
 import orjson
-from cattrs.gen import make_dict_structure_fn
+from cattrs.gen import make_dict_structure_fn, override
 
 from .clients import Client, ClientCreate, PreferredContact
 from .documents import Invoice
@@ -68,6 +69,18 @@ def parse_date(value: Any, _: Any = None) -> datetime.date:
     return datetime.date.fromisoformat(text[:10])
 
 
+def parse_datetime(value: Any, _: Any = None) -> datetime.datetime:
+    """``dd/mm/yyyy HH:MM:SS`` (guides' ``loaded_at``), or ISO 8601."""
+    if type(value) is not str:
+        raise TypeError(f"expected a date-time string, got {type(value).__name__}")
+    text = value.strip()
+    if "/" in text[:10]:
+        day = parse_date(text[:10])
+        hour, minute, second = (int(part) for part in (text[10:].strip() or "0:0:0").split(":"))
+        return datetime.datetime(day.year, day.month, day.day, hour, minute, second)
+    return datetime.datetime.fromisoformat(text)
+
+
 def _int(value: Any, _: Any = None) -> int:
     kind = type(value)
     if kind is int:
@@ -101,10 +114,17 @@ def _str(value: Any, _: Any = None) -> str:
     raise TypeError(f"expected a string, got {kind.__name__}")
 
 
+def _generated(model: type[Any]) -> Callable[[Any, Any], Any]:
+    """cattrs' generated structure function, with the wire names fields declare."""
+    renames: dict[str, Any] = {f.name: override(rename=f.metadata["wire"]["key"][0])
+                               for f in attrs.fields(model) if "key" in f.metadata.get("wire", {})}
+    return make_dict_structure_fn(model, wire_converter, **renames)
+
+
 def _object_hook_factory(model: type[Any]) -> Callable[[Any, Any], Any]:
     """cattrs' generated function for ``model``, refusing anything but a JSON object
     (its ``key in data`` checks would otherwise read a string as an empty object)."""
-    generated = make_dict_structure_fn(model, wire_converter)
+    generated = _generated(model)
 
     def structure(data: Any, _: Any = None) -> Any:
         if type(data) is not dict:
@@ -140,7 +160,7 @@ def _optional_hook_factory(tp: Any) -> Callable[[Any, Any], Any]:
             return value if value is None or type(value) is int else _int(value)
         return structure_whole
     if attrs.has(inner_type):  # a nested object: one function for the None and dict checks
-        generated = make_dict_structure_fn(inner_type, wire_converter)
+        generated = _generated(inner_type)
 
         def structure_object(value: Any, _: Any = None) -> Any:
             if type(value) is dict:
@@ -162,6 +182,7 @@ wire_converter.register_structure_hook_factory(attrs.has, _object_hook_factory)
 wire_converter.register_structure_hook_factory(_is_optional, _optional_hook_factory)
 wire_converter.register_structure_hook(Decimal, _decimal)
 wire_converter.register_structure_hook(datetime.date, parse_date)
+wire_converter.register_structure_hook(datetime.datetime, parse_datetime)
 wire_converter.register_structure_hook(int, _int)
 wire_converter.register_structure_hook(bool, _bool)
 wire_converter.register_structure_hook(str, _str)
@@ -210,12 +231,25 @@ def _flag(value: bool) -> str:
     return "1" if value else "0"
 
 
+def _decimal_text(value: Decimal | int) -> str:
+    """``23.0``, ``13.5``: a number as text with at least one decimal (tax values)."""
+    text = format(Decimal(value), "f")
+    return text if "." in text else text + ".0"
+
+
+_ENCODERS: dict[str, Callable[[Any], Any]] = {
+    "tax_name": lambda value: {"name": value},
+    "string": str,
+    "decimal_text": _decimal_text,
+    "int_flag": lambda value: 1 if value else 0,
+    "base64": lambda value: base64.b64encode(value.encode("utf-8")).decode("ascii"),
+}
+
+
 def _field_encoder(tp: Any, options: dict[str, Any]) -> Callable[[Any], Any]:
     encode = options.get("encode")
-    if encode == "tax_name":
-        return lambda value: {"name": value}
-    if encode == "string":
-        return str
+    if encode in _ENCODERS:
+        return _ENCODERS[encode]
     if _is_optional(tp):
         (tp,) = [arg for arg in typing.get_args(tp) if arg is not type(None)]
     if typing.get_origin(tp) is list:

@@ -1,4 +1,5 @@
-"""Invoice-family documents (invoices, receipts, credit and debit notes, ...)."""
+"""Documents as the API returns them: invoices (and receipts, credit and debit notes...),
+estimates and guides share one shape; guides add their transport details."""
 
 from __future__ import annotations
 
@@ -7,12 +8,21 @@ from decimal import Decimal
 
 import attrs
 
+from .._checks import optional_text, validator
+
 
 @attrs.frozen(kw_only=True, slots=True)
 class Tax:
+    """A tax: embedded in a document line (id, name, value) or from ``/taxes`` (with region,
+    code and whether it is the account's default; ``default_tax`` on the wire)."""
+
     id: int | None = None
     name: str | None = None
     value: Decimal | None = None
+    region: str | None = None
+    code: str | None = None
+    default: bool | None = attrs.field(default=None, metadata={"wire": {"key": ("default_tax",)}})
+    comment: str | None = None
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -43,9 +53,23 @@ class ClientRef:
     email: str | None = None
 
 
+_text = validator(optional_text, optional=True)
+
+
 @attrs.frozen(kw_only=True, slots=True)
-class Invoice:
-    """Any invoice-family document; ``type`` says which (``Invoice``, ``CreditNote``...)."""
+class Address:
+    """A guide's loading or delivery address (in guides the API returns, and in the
+    ``GuideCreate`` you send)."""
+
+    detail: str | None = attrs.field(default=None, validator=_text)
+    city: str | None = attrs.field(default=None, validator=_text)
+    postal_code: str | None = attrs.field(default=None, validator=_text)
+    country: str | None = attrs.field(default=None, validator=_text)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class _Document:
+    """The fields every document kind shares."""
 
     id: int | None = None
     status: str | None = None
@@ -71,6 +95,27 @@ class Invoice:
     items: list[Item] = attrs.field(factory=list)
     sequence_id: int | None = None
     tax_exemption: str | None = None
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Invoice(_Document):
+    """Any invoice-family document; ``type`` says which (``Invoice``, ``CreditNote``...)."""
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Estimate(_Document):
+    """A quote, proforma or fees note; ``type`` says which (``Quote``...)."""
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Guide(_Document):
+    """A shipping, transport or devolution guide, with its transport details."""
+
+    loaded_at: datetime.datetime | None = None
+    license_plate: str | None = None
+    address_from: Address | None = None
+    address_to: Address | None = None
+    at_doc_code_id: str | None = None
 
 
 @attrs.frozen(kw_only=True, slots=True)

@@ -6,7 +6,7 @@ import enum
 
 
 class DocumentType(enum.StrEnum):
-    """Values of ``type`` on invoice-family documents and of the ``type[]`` filter."""
+    """Values of a document's ``type`` and of the lists' ``type[]`` filters."""
 
     INVOICE = "Invoice"
     INVOICE_RECEIPT = "InvoiceReceipt"
@@ -18,6 +18,12 @@ class DocumentType(enum.StrEnum):
     VAT_MOSS_INVOICE = "VatMossInvoice"
     VAT_MOSS_CREDIT_NOTE = "VatMossCreditNote"
     VAT_MOSS_RECEIPT = "VatMossReceipt"
+    QUOTE = "Quote"
+    PROFORMA = "Proforma"
+    FEES_NOTE = "FeesNote"
+    SHIPPING = "Shipping"
+    TRANSPORT = "Transport"
+    DEVOLUTION = "Devolution"
 
 
 class DocumentStatus(enum.StrEnum):
@@ -31,6 +37,8 @@ class DocumentStatus(enum.StrEnum):
     CANCELED = "canceled"
     SECOND_COPY = "second_copy"
     DELETED = "deleted"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
 
 
 class ArchivedFilter(enum.StrEnum):

@@ -16,7 +16,8 @@ from typing import Any
 
 import attrs
 
-from .._checks import amount, identifier, instance, optional_text, text, validator
+from .._checks import amount, identifier, instance, optional_text, positive_int, text, validator
+from .documents import Address
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _EXEMPTION = re.compile(r"^M\d{2}$")
@@ -195,5 +196,134 @@ class EmailMessage:
     logo: bool = _field(_flag, default=False)
 
 
+def _datetime(name: str, value: object) -> None:
+    instance(name, value, datetime.datetime)
+
+
+def _choice(*allowed: str) -> Any:
+    def check(name: str, value: object) -> None:
+        if _text(name, value) not in allowed:
+            raise ValueError(f"{name} must be one of {', '.join(allowed)}, got {value!r:.40}")
+    return check
+
+
+def _address(name: str, value: object) -> None:
+    instance(name, value, Address)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class GuideCreate(DocumentCreate):
+    """A new shipping, transport or devolution guide: a document plus when and where the
+    goods are loaded (``loaded_at`` goes on the wire as ``dd/mm/yyyy HH:MM:SS``)."""
+
+    loaded_at: datetime.datetime = _field(_datetime)
+    address_from: Address = _field(_address)
+    address_to: Address = _field(_address)
+    license_plate: str | None = _field(_maybe_text, default=None)
+    load_site: str | None = _field(_maybe_text, default=None)
+    delivery_site: str | None = _field(_maybe_text, default=None)
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class CatalogItemCreate:
+    """A new catalogue item (or an item's new content); ``tax`` is a tax's name."""
+
+    name: str = _field(_text)
+    description: str = _field(_plain_text)
+    unit_price: Decimal = _field(_money)
+    unit: str | None = _field(_maybe_text, default=None)
+    tax: str | None = _field(_text, default=None, encode="tax_name")
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class TaxCreate:
+    """A new tax (or a tax's new content). ``region`` (PT, PT-AC, PT-MA, Desconhecido or a
+    country code) is needed for SAF-T; ``code`` is NOR, INT, RED, OUT or ISE."""
+
+    name: str = _field(_text)
+    value: Decimal = _field(_percent, encode="decimal_text")
+    region: str | None = _field(_maybe_text, default=None)
+    code: str | None = _field(_choice("NOR", "INT", "RED", "OUT", "ISE"), default=None)
+    default: bool = _field(_flag, default=False, key=("default_tax",), encode="int_flag")
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class SequenceCreate:
+    """A new series; ``default`` makes it the account's default one."""
+
+    serie: str = _field(_text)
+    default: bool = _field(_flag, default=False, key=("default_sequence",))
+
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
+class ATCredentials:
+    """The Tax Authority (AT) sub-user that registers series; the password is sent
+    Base64-encoded, as the API wants, and never shown in a repr."""
+
+    username: str = _field(_text)
+    password: str = _field(_text, encode="base64")
+    type: str = _field(_text, default="AT")
+    context: str = _field(_text, default="Sequences")
+
+    def __repr__(self) -> str:
+        return f"ATCredentials(username={self.username!r}, password=***)"
+
+
+def _credentials(name: str, value: object) -> None:
+    instance(name, value, ATCredentials)
+
+
+def _tax_country(name: str, value: object) -> None:
+    if positive_int(name, value) not in (1, 2, 3):
+        raise ValueError(f"{name} must be 1 (Portugal), 2 (Ireland) or 3 (UK), got {value!r}")
+
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
+class AccountCreate:
+    """A new account (partner flow), or an account's new details. ``terms`` must be True:
+    the owner accepts InvoiceXpress's terms. The password never shows in a repr."""
+
+    organization_name: str = _field(_text)
+    email: str = _field(_email)
+    password: str = _field(_text)
+    terms: bool = _field(_flag)
+    first_name: str | None = _field(_maybe_text, default=None)
+    last_name: str | None = _field(_maybe_text, default=None)
+    phone: str | None = _field(_maybe_text, default=None)
+    fiscal_id: str | None = _field(_maybe_text, default=None)
+    tax_country: int | None = _field(_tax_country, default=None, encode="string")
+    language: str | None = _field(_choice("pt", "en", "es"), default=None)
+    marketing: bool | None = _field(_flag, default=None)
+    address: str | None = _field(_maybe_text, default=None)
+    city: str | None = _field(_maybe_text, default=None)
+    postal_code: str | None = _field(_maybe_text, default=None)
+    website: str | None = _field(_maybe_text, default=None)
+    fax: str | None = _field(_maybe_text, default=None)
+    at_credentials: ATCredentials | None = _field(_credentials, default=None,
+                                                  key=("credentials",))
+
+    def __attrs_post_init__(self) -> None:
+        if self.terms is not True:
+            raise ValueError("terms must be True: the account owner accepts the terms")
+
+    def __repr__(self) -> str:
+        return (f"AccountCreate(organization_name={self.organization_name!r},"
+                f" email={self.email!r}, password=***)")
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class TreasuryMovement:
+    """A payment received from, or a reimbursement made to, a client (ISO date)."""
+
+    value: Decimal = _field(_positive_money)
+    movement_type: str = _field(_choice("Payment", "Reimbursement"))
+    date: datetime.date = _field(_day, encode="iso")
+    payment_method: str | None = _field(_choice(*PAYMENT_MECHANISMS, "CI"), default=None)
+    serie: str | None = _field(_maybe_text, default=None)
+    observation: str | None = _field(_maybe_text, default=None)
+
+
 REQUEST_MODELS: tuple[type, ...] = (DocumentClient, ItemLine, DocumentCreate, Payment,
-                                    EmailMessage)
+                                    EmailMessage, GuideCreate, Address, CatalogItemCreate,
+                                    TaxCreate, SequenceCreate, ATCredentials, AccountCreate,
+                                    TreasuryMovement)

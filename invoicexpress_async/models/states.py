@@ -67,3 +67,11 @@ INVOICE_RECEIPT_MACHINE = _machine(("draft", "finalized", "settled"),
 # credit and debit notes can also be taken back from settled to final
 NOTE_MACHINE = _machine(*_INVOICE_ROWS, ("settled", "unsettled", "final"))
 RECEIPT_MACHINE = _machine(("final", "canceled", "canceled"))
+ESTIMATE_MACHINE = _machine(
+    ("draft", "finalized", "final"), ("draft", "deleted", "deleted"),
+    ("final", "accept", "accepted"), ("final", "refuse", "refused"),
+    ("final", "canceled", "canceled"), ("accepted", "refuse", "refused"),
+    ("refused", "accept", "accepted"), ("accepted", "canceled", "canceled"),
+    ("refused", "canceled", "canceled"))
+GUIDE_MACHINE = _machine(("draft", "finalized", "final"), ("draft", "deleted", "deleted"),
+                         ("final", "canceled", "canceled"))

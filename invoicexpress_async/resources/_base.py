@@ -66,8 +66,10 @@ class Resource:
                                         f"{request.method} {requester.display_url(request)}")
         else:
             response = await requester.send(request)
-        if not operation.roots:
-            return None
+        if not operation.roots:  # no root: the whole body is the object, when one is wanted
+            if operation.response is None:
+                return None
+            return self._build(operation.response, response.body, request, "the answer")
         data = self._unwrap(response, operation.roots, request)
         if operation.response is None:
             return data

@@ -114,6 +114,29 @@ INVOICE_FILTERS = FilterSet((Filter("type", "type", one_of(DocumentType,
                                                            *INVOICE_FAMILY_TYPES)),
                              *DOCUMENT_FILTERS), DOCUMENT_RANGES)
 
+ESTIMATE_TYPES = ("Quote", "Proforma", "FeesNote")
+ESTIMATE_STATUSES = ("draft", "sent", "accepted", "refused", "canceled", "deleted")
+GUIDE_TYPES = ("Shipping", "Transport", "Devolution")
+GUIDE_STATUSES = ("draft", "sent", "canceled", "second_copy")
+
+# GET /estimates.json: the invoice filters but ``reference``, with the estimate statuses
+ESTIMATE_FILTERS = FilterSet((
+    Filter("type", "type", one_of(DocumentType, *ESTIMATE_TYPES)),
+    Filter("status", "status", one_of(DocumentStatus, *ESTIMATE_STATUSES,
+                                      aliases={"final": "sent"})),
+    *(f for f in DOCUMENT_FILTERS if f.name not in ("status", "reference"))), DOCUMENT_RANGES)
+
+# GET /guides.json: loaded_at[from|to] instead of the date, due date and total filters
+GUIDE_FILTERS = FilterSet((
+    Filter("type", "type", one_of(DocumentType, *GUIDE_TYPES)),
+    Filter("status", "status", one_of(DocumentStatus, *GUIDE_STATUSES,
+                                      aliases={"final": "sent"})),
+    Filter("text", "text", _params.search_text),
+    Filter("loaded_at_from", "loaded_at[from]", _params.day),
+    Filter("loaded_at_to", "loaded_at[to]", _params.day),
+    Filter("non_archived", "non_archived", _params.flag),
+    Filter("archived", "archived", _params.flag)), (("loaded_at_from", "loaded_at_to"),))
+
 # POST /clients/{id}/invoices.json: the filters travel in a JSON body
 CLIENT_DOCUMENT_FILTERS = FilterSet((
     Filter("status", "status", one_of(DocumentStatus, *DOCUMENT_STATUSES,

@@ -25,7 +25,8 @@ class Operation:
 
     ``roots`` are the keys the answer's object may sit under, tried in order
     (a document's type-specific key, then the vendor's generic one: reference §5);
-    empty when the answer has no body worth reading. ``response`` is the model
+    empty when the whole body is the object (or, with no ``response``, when the
+    answer has no body worth reading). ``response`` is the model
     (or ``list[Model]``) built from it.
     ``idempotent`` is whether sending it twice does no harm: reads are, even
     when sent as POST; creates, state changes, emails and payments are not, even

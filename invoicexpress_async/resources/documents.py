@@ -1,10 +1,10 @@
 """Documents of every family, served by one generic resource configured per family.
 
-Invoices, invoice receipts, simplified invoices, credit and debit notes share
-their endpoint shapes; a family is a row of ``families.py`` (path, root keys,
-model, type, state machine, operations). The classes here differ only in
-which operations they expose, so that ``api.credit_notes.add_payment`` does
-not exist rather than fail at run time.
+Invoices, receipts, estimates and guides share their endpoint shapes; a family
+is a row of ``families.py`` (path, root keys, model, type, state machine, list
+filters, operations). The classes here differ only in which operations they
+expose and in their lists' filters, so that ``api.credit_notes.add_payment`` or
+``api.quotes.qr_code_url`` does not exist rather than fail at run time.
 """
 
 from __future__ import annotations
@@ -14,27 +14,27 @@ import enum
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from .._checks import identifier, instance, optional_text, text
 from ..errors import ConflictError, InvoiceXpressError, PollTimeout
-from ..models.documents import Invoice, PdfOutput, QrCode
+from ..models.documents import Estimate, Guide, Invoice, PdfOutput, QrCode
 from ..models.enums import DocumentStatus, DocumentType
-from ..models.requests import DocumentCreate, EmailMessage, Payment
+from ..models.requests import DocumentCreate, EmailMessage, GuideCreate, Payment
 from ..models.states import DocumentEvent, StateMachine
 from ..pagination import AsyncPaginator
 from ..polling import PollPolicy
 from . import _params
 from ._base import Core, Resource
-from ._filters import INVOICE_FILTERS
-from .families import RECEIPTS, DocumentFamily, operations_of
+from .families import ESTIMATES, GUIDES, RECEIPTS, DocumentFamily, operations_of
 
+M = TypeVar("M")
 _MAX_UID = 255
 _RECONCILE_SCAN = 100  # documents with the same reference looked at, at the most
 
 
-class AsyncDocumentReader(Resource):
-    """Reading one family of documents: ``list`` (with the API's filters) and ``get``."""
+class AsyncDocumentBase(Resource):
+    """What every family's resource shares: its family, and reading one document."""
 
     def __init__(self, core: Core, family: DocumentFamily) -> None:
         super().__init__(core)
@@ -43,6 +43,27 @@ class AsyncDocumentReader(Resource):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} resource /{self._family.path}>"
+
+    def _list(self, arguments: dict[str, Any], **fixed: Any) -> AsyncPaginator[Any]:
+        """The list of a ``list`` method whose keyword ``arguments`` (its ``locals()``)
+        are all filters, but ``per_page`` and ``page``; ``fixed`` adds the family's type."""
+        filters = {k: v for k, v in arguments.items() if k not in ("self", "__class__")}
+        filters.update(fixed)
+        page, per_page = filters.pop("page"), filters.pop("per_page")
+        start, size = _params.paging(page, per_page)
+        query = self._family.filters.query(**filters)
+        return self._paginate(self._ops.list, self._family.model, page=start, per_page=size,
+                              query=query)
+
+    def _own_type(self) -> dict[str, Any]:
+        return {} if self._family.type is None else {"type": self._family.type}
+
+    async def _get(self, document_id: int) -> Any:
+        return await self._call(self._ops.get, id=identifier("document_id", document_id))
+
+
+class AsyncInvoiceReader(AsyncDocumentBase):
+    """Reading invoice-family documents: ``list`` with the invoice filters, and ``get``."""
 
     def list(self, *, text: str | None = None,
              status: str | DocumentStatus | Sequence[str | DocumentStatus] | None = None,
@@ -61,30 +82,23 @@ class AsyncDocumentReader(Resource):
         dates take ``datetime.date``; amounts ``Decimal`` or ``int``. Filters left as
         None are not sent. ``per_page`` defaults to 30 (at most 1000).
         """
-        return self._list(locals(), type=self._family.type)
-
-    def _list(self, arguments: dict[str, Any], **fixed: Any) -> AsyncPaginator[Any]:
-        """The list of a ``list`` method whose keyword ``arguments`` (its ``locals()``)
-        are all filters, but ``per_page`` and ``page``."""
-        filters = {k: v for k, v in arguments.items() if k not in ("self", "__class__")}
-        filters.update(fixed)
-        page, per_page = filters.pop("page"), filters.pop("per_page")
-        start, size = _params.paging(page, per_page)
-        query = INVOICE_FILTERS.query(**filters)
-        return self._paginate(self._ops.list, self._family.model, page=start, per_page=size,
-                              query=query)
+        return self._list(locals(), **self._own_type())
 
     async def get(self, document_id: int) -> Invoice:
         """One document, with its items."""
-        return await self._call(self._ops.get,  # type: ignore[no-any-return]
-                                id=identifier("document_id", document_id))
+        return await self._get(document_id)  # type: ignore[no-any-return]
 
 
-class AsyncDocuments(AsyncDocumentReader):
-    """One family of documents: read, create, update, change state, email, PDF."""
+class AsyncDocumentWriter(AsyncDocumentBase, Generic[M]):
+    """One family of documents (of model ``M``): get, create, update, change state, email,
+    PDF."""
+
+    async def get(self, document_id: int) -> M:
+        """One document, with its items."""
+        return await self._get(document_id)  # type: ignore[no-any-return]
 
     async def create(self, document: DocumentCreate, *, proprietary_uid: str | None = None,
-                     reconcile: bool = False) -> Invoice:
+                     reconcile: bool = False) -> M:
         """Create a document (a draft) and return it.
 
         The request carries a ``proprietary_uid`` (yours, or a fresh one): while the
@@ -95,7 +109,8 @@ class AsyncDocuments(AsyncDocumentReader):
         ``reconcile=True`` (which needs ``document.reference``) the SDK then looks for
         the document by its reference and returns it when exactly one matches.
         """
-        instance("document", document, DocumentCreate)
+        kind = GuideCreate if self._family.model is Guide else DocumentCreate
+        instance("document", document, kind)
         uid = _uid(proprietary_uid)
         instance("reconcile", reconcile, bool)
         if reconcile and document.reference is None:
@@ -104,7 +119,7 @@ class AsyncDocuments(AsyncDocumentReader):
         operation = self._ops.create
         body = operation.body(document, proprietary_uid=uid)
 
-        async def attempt() -> Invoice | None:
+        async def attempt() -> M | None:
             try:
                 return await self._call(operation, body=body)  # type: ignore[no-any-return]
             except ConflictError as conflict:
@@ -126,10 +141,10 @@ class AsyncDocuments(AsyncDocumentReader):
                 raise  # not there (yet), or not only one: still unknown, never assumed
             return found
 
-    async def _find_created(self, reference: str) -> Invoice | None:
+    async def _find_created(self, reference: str) -> M | None:
         matches = []
-        async for found in self._list({"reference": reference, "per_page": None, "page": 1},
-                                      type=self._family.type):
+        listing = self._list({"per_page": None, "page": 1}, **self._own_type())
+        async for found in listing:  # the estimates and guides lists have no reference filter
             if found.reference == reference:
                 matches.append(found)
             if len(matches) > 1 or len(matches) >= _RECONCILE_SCAN:
@@ -138,18 +153,20 @@ class AsyncDocuments(AsyncDocumentReader):
 
     async def update(self, document_id: int, document: DocumentCreate) -> None:
         """Replace a draft's content (items left out are deleted)."""
-        instance("document", document, DocumentCreate)
+        instance("document", document, GuideCreate if self._family.model is Guide
+                 else DocumentCreate)
         operation = self._ops.update
         await self._call(operation, id=identifier("document_id", document_id),
                          body=operation.body(document))
 
     async def change_state(self, document_id: int, state: str | DocumentEvent, *,
-                           message: str | None = None) -> Invoice:
+                           message: str | None = None) -> M:
         """Move a document through its state machine and return it.
 
         ``state`` is the API's event (``"finalized"``, ``"canceled"``, ``"settled"``,
-        ``"unsettled"``, ``"deleted"``) or a :class:`DocumentEvent`; one this family
-        does not know is a ValueError before sending. Canceling needs a ``message``.
+        ``"unsettled"``, ``"deleted"``, ``"accept"``, ``"refuse"``) or a
+        :class:`DocumentEvent`; one this family does not know is a ValueError before
+        sending. Canceling needs a ``message``.
         """
         document = identifier("document_id", document_id)
         event = _event(state, self._family.machine)
@@ -179,8 +196,8 @@ class AsyncDocuments(AsyncDocumentReader):
         return output.pdfUrl
 
 
-class AsyncInvoiceFamily(AsyncDocuments):
-    """An invoice-family document type: adds its QR code and its related documents."""
+class AsyncQrCodes(AsyncDocumentBase):
+    """Documents that have a QR code: the invoice family and guides."""
 
     async def qr_code_url(self, document_id: int, *, poll: PollPolicy | None = None) -> str:
         """The URL of the document's QR code image (final, settled or canceled documents),
@@ -190,11 +207,14 @@ class AsyncInvoiceFamily(AsyncDocuments):
                                         id=identifier("document_id", document_id))
         return code.url
 
+
+class AsyncInvoiceFamily(AsyncDocumentWriter[Invoice], AsyncQrCodes, AsyncInvoiceReader):
+    """An invoice-family document type: write, read, QR code, related documents."""
+
     async def related(self, document_id: int) -> list[Invoice]:
         """Receipts, credit and debit notes linked to the document."""
         return await self._call(self._ops.related,  # type: ignore[no-any-return]
                                 id=identifier("document_id", document_id))
-
 
 class AsyncPayableDocuments(AsyncInvoiceFamily):
     """Invoices and simplified invoices: they can also be paid."""
@@ -235,7 +255,7 @@ class AsyncInvoices(AsyncPayableDocuments):
         return self._list(locals())
 
 
-class AsyncReceipts(AsyncDocumentReader):
+class AsyncReceipts(AsyncInvoiceReader):
     """Receipts, which payments issue: read them, or cancel one to undo its payment."""
 
     def __init__(self, core: Core, family: DocumentFamily = RECEIPTS) -> None:
@@ -251,6 +271,84 @@ class AsyncReceipts(AsyncDocumentReader):
                                 body=operation.body(fields={
                                     "state": DocumentEvent.CANCELED.value,
                                     "message": text("message", message)}))
+
+
+class AsyncEstimateFamily(AsyncDocumentWriter[Estimate]):
+    """Quotes, proformas or fees notes: write and read, with the estimate filters and
+    states (``accept``/``refuse``)."""
+
+    def list(self, *, text: str | None = None,
+             status: str | DocumentStatus | Sequence[str | DocumentStatus] | None = None,
+             date_from: datetime.date | None = None, date_to: datetime.date | None = None,
+             due_date_from: datetime.date | None = None,
+             due_date_to: datetime.date | None = None,
+             total_before_taxes_from: Decimal | int | None = None,
+             total_before_taxes_to: Decimal | int | None = None,
+             non_archived: bool | None = None, archived: bool | None = None,
+             per_page: int | None = None, page: int = 1) -> AsyncPaginator[Estimate]:
+        """Every estimate of this type matching the filters, page by page from ``page``.
+
+        ``status`` is draft, sent (or final), accepted, refused, canceled or deleted.
+        ``per_page`` defaults to 30 (at most 1000).
+        """
+        return self._list(locals(), **self._own_type())
+
+
+class AsyncGuideFamily(AsyncDocumentWriter[Guide], AsyncQrCodes):
+    """Shippings, transports or devolutions: write, read and QR code, with the guide
+    filters; created from a :class:`GuideCreate`."""
+
+    def list(self, *, text: str | None = None,
+             status: str | DocumentStatus | Sequence[str | DocumentStatus] | None = None,
+             loaded_at_from: datetime.date | None = None,
+             loaded_at_to: datetime.date | None = None,
+             non_archived: bool | None = None, archived: bool | None = None,
+             per_page: int | None = None, page: int = 1) -> AsyncPaginator[Guide]:
+        """Every guide of this type matching the filters, page by page from ``page``.
+
+        ``status`` is draft, sent (or final), canceled or second_copy; ``loaded_at_from``
+        and ``loaded_at_to`` take dates. ``per_page`` defaults to 30 (at most 1000).
+        """
+        return self._list(locals(), **self._own_type())
+
+
+class AsyncEstimates(AsyncDocumentBase):
+    """Every estimate (quotes, proformas, fees notes) in one list (``/estimates``)."""
+
+    def __init__(self, core: Core, family: DocumentFamily = ESTIMATES) -> None:
+        super().__init__(core, family)
+
+    def list(self, *,
+             type: str | DocumentType | Sequence[str | DocumentType] | None = None,
+             text: str | None = None,
+             status: str | DocumentStatus | Sequence[str | DocumentStatus] | None = None,
+             date_from: datetime.date | None = None, date_to: datetime.date | None = None,
+             due_date_from: datetime.date | None = None,
+             due_date_to: datetime.date | None = None,
+             total_before_taxes_from: Decimal | int | None = None,
+             total_before_taxes_to: Decimal | int | None = None,
+             non_archived: bool | None = None, archived: bool | None = None,
+             per_page: int | None = None, page: int = 1) -> AsyncPaginator[Estimate]:
+        """Every estimate matching the filters; ``type`` is Quote, Proforma or FeesNote."""
+        return self._list(locals())
+
+
+class AsyncGuides(AsyncDocumentBase):
+    """Every guide (shippings, transports, devolutions) in one list (``/guides``)."""
+
+    def __init__(self, core: Core, family: DocumentFamily = GUIDES) -> None:
+        super().__init__(core, family)
+
+    def list(self, *,
+             type: str | DocumentType | Sequence[str | DocumentType] | None = None,
+             text: str | None = None,
+             status: str | DocumentStatus | Sequence[str | DocumentStatus] | None = None,
+             loaded_at_from: datetime.date | None = None,
+             loaded_at_to: datetime.date | None = None,
+             non_archived: bool | None = None, archived: bool | None = None,
+             per_page: int | None = None, page: int = 1) -> AsyncPaginator[Guide]:
+        """Every guide matching the filters; ``type`` is Shipping, Transport or Devolution."""
+        return self._list(locals())
 
 
 def _uid(value: object) -> str:

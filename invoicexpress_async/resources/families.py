@@ -13,19 +13,23 @@ from typing import Any
 
 import attrs
 
-from ..models.documents import Invoice, PdfOutput, QrCode
+from ..models.documents import Estimate, Guide, Invoice, PdfOutput, QrCode
 from ..models.enums import DocumentType
 from ..models.states import (
+    ESTIMATE_MACHINE,
+    GUIDE_MACHINE,
     INVOICE_MACHINE,
     INVOICE_RECEIPT_MACHINE,
     NOTE_MACHINE,
     RECEIPT_MACHINE,
     StateMachine,
 )
+from ._filters import ESTIMATE_FILTERS, GUIDE_FILTERS, INVOICE_FILTERS, FilterSet
 from ._operations import Operation, read, write
 
 _DOCUMENT = frozenset({"list", "get", "create", "update", "change_state", "email", "pdf_url"})
-_INVOICE_FAMILY = _DOCUMENT | {"qr_code_url", "related"}
+_GUIDE = _DOCUMENT | {"qr_code_url"}
+_INVOICE_FAMILY = _GUIDE | {"related"}
 _PAYABLE = _INVOICE_FAMILY | {"add_payment"}
 
 
@@ -39,12 +43,13 @@ class DocumentFamily:
     path: str
     root: str
     generic_root: str
-    type: DocumentType
+    type: DocumentType | None  # None: a listing of every type of the group
     model: Any
     machine: StateMachine
     operations: frozenset[str]
     list_path: str = "/invoices.json"
     list_root: str = "invoices"
+    filters: FilterSet = INVOICE_FILTERS
 
     @property
     def roots(self) -> tuple[str, ...]:
@@ -72,8 +77,33 @@ RECEIPTS = DocumentFamily(path="receipts", root="receipt", generic_root="receipt
                           type=DocumentType.RECEIPT, model=Invoice, machine=RECEIPT_MACHINE,
                           operations=frozenset({"list", "get", "cancel"}))
 
+
+
+def _estimate(path: str, root: str, kind: DocumentType | None) -> DocumentFamily:
+    return DocumentFamily(path=path, root=root, generic_root="quote", type=kind, model=Estimate,
+                          machine=ESTIMATE_MACHINE, operations=_DOCUMENT,
+                          list_path="/estimates.json", list_root="estimates",
+                          filters=ESTIMATE_FILTERS)
+
+
+def _guide(path: str, root: str, kind: DocumentType | None) -> DocumentFamily:
+    return DocumentFamily(path=path, root=root, generic_root="shipping", type=kind, model=Guide,
+                          machine=GUIDE_MACHINE, operations=_GUIDE,
+                          list_path="/guides.json", list_root="guides", filters=GUIDE_FILTERS)
+
+
+QUOTES = _estimate("quotes", "quote", DocumentType.QUOTE)
+PROFORMAS = _estimate("proformas", "proforma", DocumentType.PROFORMA)
+FEES_NOTES = _estimate("fees_notes", "fees_note", DocumentType.FEES_NOTE)
+SHIPPINGS = _guide("shippings", "shipping", DocumentType.SHIPPING)
+TRANSPORTS = _guide("transports", "transport", DocumentType.TRANSPORT)
+DEVOLUTIONS = _guide("devolutions", "devolution", DocumentType.DEVOLUTION)
+# the group listings (api.estimates.list, api.guides.list): every type, ``type=`` filters
+ESTIMATES = attrs.evolve(QUOTES, type=None, operations=frozenset({"list"}))
+GUIDES = attrs.evolve(SHIPPINGS, type=None, operations=frozenset({"list"}))
+
 FAMILIES = (INVOICES, INVOICE_RECEIPTS, SIMPLIFIED_INVOICES, CREDIT_NOTES, DEBIT_NOTES,
-            RECEIPTS)
+            RECEIPTS, QUOTES, PROFORMAS, FEES_NOTES, SHIPPINGS, TRANSPORTS, DEVOLUTIONS)
 
 
 @attrs.frozen

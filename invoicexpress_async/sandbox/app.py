@@ -18,7 +18,7 @@ import attrs
 import orjson
 from aiohttp import web
 
-from .data import FIRST_CLIENT_ID, dumps
+from .data import ESTIMATE_KINDS, FIRST_CLIENT_ID, GUIDE_KINDS, INVOICE_KINDS, dumps
 from .state import Account
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -64,11 +64,16 @@ class SandboxState:
         self.files: dict[str, tuple[str, bytes]] = {}  # name -> (content type, bytes)
         self.file_queries: list[str] = []  # the query string of every file fetched
         self.cookies_seen: list[tuple[str, str]] = []  # (account, Cookie header) per request
+        self.paths_hit: set[tuple[str, str]] = set()  # every (method, path) asked for
         self._rng = random.Random(settings.seed)
 
     def add(self, account: Account) -> Account:
+        account.id = 10_001 + len(self.accounts)
         self.accounts[account.api_key] = account
         return account
+
+    def account_by_id(self, account_id: int) -> Account | None:
+        return next((a for a in self.accounts.values() if a.id == account_id), None)
 
     def sent_to(self, method: str, path: str) -> list[bytes]:
         """The bodies of the requests received for ``method path``, oldest first."""
@@ -132,6 +137,7 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
     if _is_control(request):
         return await handler(request)
     state.counts["requests"] += 1
+    state.paths_hit.add((request.method, request.path))
     state.received.append((request.method, request.path,
                            await request.read() if request.can_read_body else b""))
     account = state.accounts.get(request.query.get("api_key", ""))
@@ -289,8 +295,9 @@ def _statuses(wanted: list[str]) -> set[str]:
 
 @attrs.frozen(kw_only=True)
 class _Filter:
-    """A list query; every field defaults to "no filter"."""
+    """A list query; every field defaults to "no filter" (in the list's own ``kinds``)."""
 
+    kinds: frozenset[str] = INVOICE_KINDS
     types: set[str] = attrs.field(factory=set)
     statuses: set[str] = attrs.field(factory=set)
     date_from: int | None = None
@@ -304,10 +311,18 @@ class _Filter:
     text: str = ""
     reference: str = ""
     client_index: int | None = None
+    loaded_from: int | None = None
+    loaded_to: int | None = None
 
     def matches(self, account: Account, index: int) -> bool:
         f = account.invoices.facts(index)
+        if f.type not in self.kinds:
+            return False
         if self.client_index is not None and f.client_index != self.client_index:
+            return False
+        if self.loaded_from is not None and (f.loaded_at or 0) < self.loaded_from:
+            return False
+        if self.loaded_to is not None and (f.loaded_at or 0) > self.loaded_to:
             return False
         if self.types and f.type not in self.types:
             return False
@@ -334,6 +349,7 @@ class _Filter:
     @property
     def empty(self) -> bool:
         return not (self.types or self.statuses or self.date_from or self.date_to
+                    or self.loaded_from or self.loaded_to or self.kinds != INVOICE_KINDS
                     or self.due_from or self.due_to or self.total_from is not None
                     or self.total_to is not None or not self.archived
                     or not self.non_archived or self.text or self.reference
@@ -351,11 +367,13 @@ def _archive_flags(archived: bool | None, non_archived: bool | None) -> tuple[bo
     return archived, non_archived
 
 
-def _list_filter(request: web.Request) -> _Filter:
+def _list_filter(request: web.Request, kinds: frozenset[str] = INVOICE_KINDS) -> _Filter:
     q = request.query
     archived, non_archived = _archive_flags(_flag(q.get("archived")),
                                             _flag(q.get("non_archived")))
     return _Filter(
+        kinds=kinds, loaded_from=_date(q.get("loaded_at[from]")),
+        loaded_to=_date(q.get("loaded_at[to]")),
         types=set(q.getall("type[]", [])), statuses=_statuses(q.getall("status[]", [])),
         date_from=_date(q.get("date[from]")), date_to=_date(q.get("date[to]")),
         due_from=_date(q.get("due_date[from]")), due_to=_date(q.get("due_date[to]")),
@@ -365,17 +383,18 @@ def _list_filter(request: web.Request) -> _Filter:
         text=q.get("text", "").lower(), reference=q.get("reference", "").lower())
 
 
-def _serve_invoices(account: Account, flt: _Filter, page: int, per_page: int) -> web.Response:
+def _serve_invoices(account: Account, flt: _Filter, page: int, per_page: int,
+                    root: str = "invoices") -> web.Response:
     store = account.invoices
     start = (page - 1) * per_page
-    if flt.empty:
+    if flt.empty and not store.other_kinds:
         total = store.count
         indexes: range | list[int] = range(start, min(start + per_page, total))
     else:
         matching = [i for i in range(store.count) if flt.matches(account, i)]
         total = len(matching)
         indexes = matching[start:start + per_page]
-    return _paginate("invoices", (store.body(i) for i in indexes), total, page, per_page)
+    return _paginate(root, (store.body(i) for i in indexes), total, page, per_page)
 
 
 # --- handlers ----------------------------------------------------------------------------
@@ -383,6 +402,18 @@ def _serve_invoices(account: Account, flt: _Filter, page: int, per_page: int) ->
 async def list_invoices(request: web.Request) -> web.StreamResponse:
     page, per_page = _page_args(request)
     return _serve_invoices(request[ACCOUNT_KEY], _list_filter(request), page, per_page)
+
+
+async def list_estimates(request: web.Request) -> web.StreamResponse:
+    page, per_page = _page_args(request)
+    return _serve_invoices(request[ACCOUNT_KEY], _list_filter(request, ESTIMATE_KINDS), page,
+                           per_page, "estimates")
+
+
+async def list_guides(request: web.Request) -> web.StreamResponse:
+    page, per_page = _page_args(request)
+    return _serve_invoices(request[ACCOUNT_KEY], _list_filter(request, GUIDE_KINDS), page,
+                           per_page, "guides")
 
 
 async def list_clients(request: web.Request) -> web.StreamResponse:

@@ -14,7 +14,7 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from .data import FIRST_INVOICE_ID, InvoiceFacts, InvoiceStore, dumps, facts_of
+from .data import FIRST_INVOICE_ID, INVOICE_KINDS, InvoiceFacts, InvoiceStore, dumps, facts_of
 
 
 class DocumentBook:
@@ -32,6 +32,7 @@ class DocumentBook:
         self.emails: list[dict[str, Any]] = []  # every email "sent"
         self.uids: dict[str, int | None] = {}  # proprietary_uid -> document (None: ongoing)
         self.polls: Counter[tuple[str, int]] = Counter()  # (kind, id) -> polls answered 202
+        self.other_kinds = 0  # estimates and guides created: the invoice list must skip them
 
     @property
     def seed(self) -> int:
@@ -81,6 +82,7 @@ class DocumentBook:
         doc_id = doc["id"]
         if doc_id not in self._changed and self.get(doc_id) is None:
             self._created.append(doc_id)
+            self.other_kinds += doc["type"] not in INVOICE_KINDS
         self._changed[doc_id] = doc
         self._facts.pop(doc_id, None)
         return doc

@@ -100,6 +100,15 @@ class InvoiceFacts:
     client_index: int
     reference: str
     text: str  # lower-cased haystack for ``text=``
+    loaded_at: int | None = None  # ordinal of a guide's loading day
+
+
+# which document types each list endpoint serves
+INVOICE_KINDS = frozenset({"Invoice", "InvoiceReceipt", "SimplifiedInvoice", "CreditNote",
+                           "DebitNote", "Receipt", "CashInvoice", "VatMossInvoice",
+                           "VatMossCreditNote", "VatMossReceipt"})
+ESTIMATE_KINDS = frozenset({"Quote", "Proforma", "FeesNote"})
+GUIDE_KINDS = frozenset({"Shipping", "Transport", "Devolution"})
 
 
 TAXES = {name: (tax_id, rate) for tax_id, name, rate in _TAXES}
@@ -149,7 +158,9 @@ def facts_of(wire: dict[str, Any]) -> InvoiceFacts:
                         due_date=_ordinal(wire["due_date"]),
                         before_taxes=Decimal(str(wire["before_taxes"])),
                         client_index=int(client.get("id", 0)) - FIRST_CLIENT_ID,
-                        reference=reference.lower(), text=haystack)
+                        reference=reference.lower(), text=haystack,
+                        loaded_at=_ordinal(wire["loaded_at"][:10]) if wire.get("loaded_at")
+                        else None)
 
 
 def _ordinal(text: str) -> int:
@@ -259,3 +270,10 @@ def make_sequences(invoices: int) -> list[dict[str, Any]]:
             seq[f"current_{kind}_validation_code"] = f"ABCD{serie}123"
         out.append(seq)
     return out
+
+
+def make_taxes() -> list[dict[str, Any]]:
+    """The account's taxes as /taxes renders them (IVA23 the default)."""
+    codes = {"IVA23": "NOR", "IVA13": "INT", "IVA6": "RED", "IVA0": "ISE"}
+    return [{"id": tax_id, "name": name, "value": rate, "region": "PT", "code": codes[name],
+             "default_tax": int(name == DEFAULT_TAX)} for tax_id, name, rate in _TAXES]

@@ -19,6 +19,8 @@ import orjson
 from aiohttp import web
 
 from ..models.states import (
+    ESTIMATE_MACHINE,
+    GUIDE_MACHINE,
     INVOICE_MACHINE,
     INVOICE_RECEIPT_MACHINE,
     NOTE_MACHINE,
@@ -39,9 +41,17 @@ FAMILIES: dict[str, tuple[str, str, StateMachine]] = {
     "credit_notes": ("credit_note", "CreditNote", NOTE_MACHINE),
     "debit_notes": ("debit_note", "DebitNote", NOTE_MACHINE),
     "receipts": ("receipt", "Receipt", RECEIPT_MACHINE),
+    "quotes": ("quote", "Quote", ESTIMATE_MACHINE),
+    "proformas": ("proforma", "Proforma", ESTIMATE_MACHINE),
+    "fees_notes": ("fees_note", "FeesNote", ESTIMATE_MACHINE),
+    "shippings": ("shipping", "Shipping", GUIDE_MACHINE),
+    "transports": ("transport", "Transport", GUIDE_MACHINE),
+    "devolutions": ("devolution", "Devolution", GUIDE_MACHINE),
 }
 FAMILY_PATTERN = "|".join(FAMILIES)
-_GENERIC_ROOT = "invoice"
+# a request may also use the vendor's generic root of the family's group
+_GENERIC_ROOTS = {"Quote": "quote", "Proforma": "quote", "FeesNote": "quote",
+                  "Shipping": "shipping", "Transport": "shipping", "Devolution": "shipping"}
 _PAYABLE = ("Invoice", "SimplifiedInvoice")
 _NOTES = ("CreditNote", "DebitNote")
 _MECHANISMS = ("CC", "CD", "CH", "CO", "CS", "DE", "LC", "MB", "NU", "OU", "PR", "TB", "TR")
@@ -55,7 +65,7 @@ def _not_found() -> Refused:
     return _refuse("Document not found", 404)
 
 
-async def _body(request: web.Request) -> dict[str, Any]:
+async def json_body(request: web.Request) -> dict[str, Any]:
     try:
         body = orjson.loads(await request.read() or b"{}")
     except orjson.JSONDecodeError:
@@ -65,7 +75,7 @@ async def _body(request: web.Request) -> dict[str, Any]:
     return body
 
 
-def _decimal(value: Any) -> Decimal | None:
+def decimal_in(value: Any) -> Decimal | None:
     if isinstance(value, Decimal):
         return value
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
@@ -107,8 +117,8 @@ def _document(request: web.Request, doc_type: str) -> dict[str, Any]:
     return doc
 
 
-def _fields(body: dict[str, Any], root: str) -> dict[str, Any]:
-    fields = body.get(root, body.get(_GENERIC_ROOT))
+def _fields(body: dict[str, Any], root: str, doc_type: str) -> dict[str, Any]:
+    fields = body.get(root, body.get(_GENERIC_ROOTS.get(doc_type, "invoice")))
     if not isinstance(fields, dict):
         raise _refuse(f"Elemento {root} não fornecido")
     return fields
@@ -122,13 +132,13 @@ def _lines(items: Any) -> list[dict[str, Any]]:
         if not isinstance(item, dict) or not isinstance(item.get("name"), str) \
                 or not item["name"].strip():
             raise _refuse("Name is a required field")
-        unit_price = _decimal(item.get("unit_price"))
+        unit_price = decimal_in(item.get("unit_price"))
         if unit_price is None or unit_price < 0:
             raise _refuse("Unit price must be a number")
-        quantity = _decimal(item.get("quantity"))
+        quantity = decimal_in(item.get("quantity"))
         if quantity is None or quantity <= 0:
             raise _refuse("Quantity must be greater than 0")
-        discount = _decimal(item.get("discount", 0))
+        discount = decimal_in(item.get("discount", 0))
         if discount is None or not 0 <= discount <= 100:
             raise _refuse("Discount must be between 0 and 100")
         tax = item.get("tax")
@@ -152,7 +162,7 @@ def build_document(account: Account, doc_type: str, fields: dict[str, Any],
             or not client_fields.get("code"):
         raise _refuse("Client is a required field")
     lines = _lines(fields.get("items"))
-    retention = _decimal(fields.get("retention", 0))
+    retention = decimal_in(fields.get("retention", 0))
     if retention is None or not 0 <= retention <= Decimal("99.99"):
         raise _refuse("Retention must be between 0 and 99.99")
     owner = fields.get("owner_invoice_id")
@@ -180,7 +190,30 @@ def build_document(account: Account, doc_type: str, fields: dict[str, Any],
     }
     if owner is not None:
         doc["owner_invoice_id"] = owner
+    if doc_type in _GUIDE_TYPES:
+        doc.update(_guide_fields(fields))
     return doc
+
+
+_GUIDE_TYPES = ("Shipping", "Transport", "Devolution")
+_ADDRESS_KEYS = ("detail", "city", "postal_code", "country")
+
+
+def _guide_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """What a guide adds: when and where the goods are loaded, and where they go."""
+    loaded_at = fields.get("loaded_at")
+    if not isinstance(loaded_at, str) or _date(loaded_at[:10]) is None \
+            or len(loaded_at) != 19:
+        raise _refuse("Loaded at is invalid: use dd/mm/yyyy HH:MM:SS")
+    out: dict[str, Any] = {"loaded_at": loaded_at,
+                           "license_plate": str(fields.get("license_plate") or ""),
+                           "at_doc_code_id": ""}
+    for key in ("address_from", "address_to"):
+        address = fields.get(key)
+        if not isinstance(address, dict) or not address.get("city"):
+            raise _refuse(f"{key.replace('_', ' ').capitalize()} is a required field")
+        out[key] = {k: str(address.get(k) or "") for k in _ADDRESS_KEYS}
+    return out
 
 
 async def create_document(request: web.Request) -> web.StreamResponse:
@@ -190,8 +223,8 @@ async def create_document(request: web.Request) -> web.StreamResponse:
     account: Account = request[ACCOUNT_KEY]
     state = request.app[STATE_KEY]
     book = account.invoices
-    body = await _body(request)
-    fields = _fields(body, root)
+    body = await json_body(request)
+    fields = _fields(body, root, doc_type)
     uid = body.get("proprietary_uid")
     if uid is not None:
         if not isinstance(uid, str) or not uid.strip():
@@ -228,7 +261,7 @@ async def update_document(request: web.Request) -> web.StreamResponse:
     root, doc_type, _ = _family(request)
     account: Account = request[ACCOUNT_KEY]
     doc = _document(request, doc_type)
-    fields = _fields(await _body(request), root)
+    fields = _fields(await json_body(request), root, doc_type)
     if doc["status"] != "draft":
         raise _refuse(f"A {doc['status']} document cannot be changed")
     account.invoices.save(build_document(account, doc_type, fields, doc["id"]))
@@ -239,7 +272,7 @@ async def change_state(request: web.Request) -> web.StreamResponse:
     root, doc_type, machine = _family(request)
     book: DocumentBook = request[ACCOUNT_KEY].invoices
     doc = dict(_document(request, doc_type))
-    fields = _fields(await _body(request), root)
+    fields = _fields(await json_body(request), root, doc_type)
     event, message = fields.get("state"), fields.get("message")
     if event == "canceled" and not (isinstance(message, str) and message.strip()):
         raise _refuse("Cancel message can't be blank")
@@ -249,6 +282,8 @@ async def change_state(request: web.Request) -> web.StreamResponse:
     if event == "finalized":
         numbered(doc, book.next_number, "A", book.rng)
         book.next_number += 1
+        if doc_type in _GUIDE_TYPES:
+            doc["at_doc_code_id"] = str(book.rng.randrange(10**8))
     doc["status"] = target
     book.save(doc)
     if doc_type == "Receipt":
@@ -260,7 +295,7 @@ async def email_document(request: web.Request) -> web.StreamResponse:
     _, doc_type, _ = _family(request)
     book: DocumentBook = request[ACCOUNT_KEY].invoices
     doc = _document(request, doc_type)
-    message = (await _body(request)).get("message")
+    message = (await json_body(request)).get("message")
     client = message.get("client") if isinstance(message, dict) else None
     email = client.get("email") if isinstance(client, dict) else None
     if not isinstance(email, str) or "@" not in email:
@@ -274,7 +309,7 @@ async def email_document(request: web.Request) -> web.StreamResponse:
     return web.Response(status=200)
 
 
-def _pending(request: web.Request, kind: str, doc_id: int) -> bool:
+def still_pending(request: web.Request, kind: str, doc_id: int) -> bool:
     """Whether this poll of ``kind`` for ``doc_id`` still answers 202."""
     book: DocumentBook = request[ACCOUNT_KEY].invoices
     if book.polls[(kind, doc_id)] < request.app[STATE_KEY].settings.pending_polls:
@@ -283,7 +318,7 @@ def _pending(request: web.Request, kind: str, doc_id: int) -> bool:
     return False
 
 
-def _file_url(request: web.Request, name: str, content_type: str, data: bytes) -> str:
+def file_url(request: web.Request, name: str, content_type: str, data: bytes) -> str:
     request.app[STATE_KEY].files[name] = (content_type, data)
     return f"{request.scheme}://{request.host}/_sandbox/files/{name}"
 
@@ -292,12 +327,12 @@ async def pdf(request: web.Request) -> web.StreamResponse:
     _, doc = _by_id(request)
     if doc["status"] == "draft":
         raise _refuse("The document is still a draft: no PDF can be generated")
-    if _pending(request, "pdf", doc["id"]):
+    if still_pending(request, "pdf", doc["id"]):
         return web.Response(status=202)
     copy = request.query.get("second_copy") == "true"
     name = f"{doc['id']}-{'2' if copy else '1'}-{secrets.token_hex(6)}.pdf"
     title = f"{doc['type']} {doc['sequence_number']}{' (2nd copy)' if copy else ''}"
-    url = _file_url(request, name, "application/pdf", pdf_for(title))
+    url = file_url(request, name, "application/pdf", pdf_for(title))
     return json_answer({"output": {"pdfUrl": url}})
 
 
@@ -310,9 +345,9 @@ async def qr_code(request: web.Request) -> web.StreamResponse:
     if doc["status"] == "draft":
         return json_answer({"error": f"Document {doc_id} is still in draft: only final,"
                                      " canceled or settled documents have QR codes"}, 422)
-    if _pending(request, "qr", doc_id):
+    if still_pending(request, "qr", doc_id):
         return json_answer({"qr_code": {"status": "In progress"}}, 202)
-    url = _file_url(request, f"{doc_id}-{secrets.token_hex(6)}.png", "image/png", qr_png())
+    url = file_url(request, f"{doc_id}-{secrets.token_hex(6)}.png", "image/png", qr_png())
     return json_answer({"qr_code": {"url": url}})
 
 
@@ -328,14 +363,14 @@ def _bare(*parts: str) -> Refused:
 
 async def add_payment(request: web.Request) -> web.StreamResponse:
     book, doc = _by_id(request)
-    fields = (await _body(request)).get("partial_payment")
+    fields = (await json_body(request)).get("partial_payment")
     if not isinstance(fields, dict):
         raise _bare("partial_payment", "is missing")
     if doc["type"] not in _PAYABLE or doc["status"] != "final":
         raise _bare("document", f"cannot be paid ({doc['type']}, {doc['status']})")
-    total = _decimal(doc["total"]) or Decimal(0)
+    total = decimal_in(doc["total"]) or Decimal(0)
     remaining = total - book.paid.get(doc["id"], Decimal(0))
-    amount = _decimal(fields.get("amount"))
+    amount = decimal_in(fields.get("amount"))
     if amount is None or amount <= 0 or money(amount) != amount or amount > remaining:
         raise _bare("amount", "is invalid")
     mechanism = fields.get("payment_mechanism", "TB")
@@ -367,7 +402,7 @@ def _undo_payment(book: DocumentBook, receipt: dict[str, Any]) -> None:
     owner = book.get(receipt.get("owner_invoice_id", -1))
     if owner is None:
         return
-    amount = _decimal(receipt["total"]) or Decimal(0)
+    amount = decimal_in(receipt["total"]) or Decimal(0)
     book.paid[owner["id"]] = book.paid.get(owner["id"], Decimal(0)) - amount
     if owner["status"] == "settled":
         book.save({**owner, "status": "final"})
@@ -378,7 +413,7 @@ async def update_client(request: web.Request) -> web.StreamResponse:
     client = account.client_by_id(number_in(request.match_info["id"]))
     if client is None:
         raise _refuse("Client not found", 404)
-    fields = (await _body(request)).get("client")
+    fields = (await json_body(request)).get("client")
     if not isinstance(fields, dict):
         return json_answer({"errors": ["Client is a required field"]}, 422)
     errors = account.update_client(client, fields)

@@ -8,7 +8,7 @@ from collections import deque
 from typing import Any
 
 from .book import DocumentBook
-from .data import FIRST_CLIENT_ID, InvoiceStore, make_client, make_sequences
+from .data import FIRST_CLIENT_ID, InvoiceStore, make_client, make_sequences, make_taxes
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CLIENT_FIELDS = ("name", "code", "email", "language", "address", "city", "postal_code",
@@ -28,6 +28,14 @@ class Account:
         self._by_code = {c["code"]: c for c in self.clients}
         self.sequences = make_sequences(invoices)
         self.request_times: deque[float] = deque()  # accepted requests, for the rate limit
+        self.id = 0  # set when the server registers the account
+        self.details: dict[str, Any] = {"organization_name": f"{name.capitalize()} Lda",
+                                        "fiscal_id": "500100200", "email": f"{name}@example.pt",
+                                        "state": "active", "at_configured": False,
+                                        "trial": True}
+        self.items: dict[int, dict[str, Any]] = {}
+        self.taxes: list[dict[str, Any]] = make_taxes()
+        self.treasury: dict[int, dict[str, Any]] = {}  # client id -> its treasury
 
     def client_by_id(self, client_id: int) -> dict[str, Any] | None:
         index = client_id - FIRST_CLIENT_ID

@@ -3,24 +3,43 @@
 # then run `nox -s generate`.
 """Blocking resources."""
 
+from .admin import Accounts, Saft, Treasury
+from .catalog import Items, Taxes
 from .clients import Clients
 from .documents import (
-    DocumentReader,
-    Documents,
+    DocumentBase,
+    DocumentWriter,
+    EstimateFamily,
+    Estimates,
+    GuideFamily,
+    Guides,
     InvoiceFamily,
+    InvoiceReader,
     Invoices,
     PayableDocuments,
+    QrCodes,
     Receipts,
 )
 from .sequences import Sequences
 
 __all__ = [
+    "Accounts",
     "Clients",
-    "DocumentReader",
-    "Documents",
+    "DocumentBase",
+    "DocumentWriter",
+    "EstimateFamily",
+    "Estimates",
+    "GuideFamily",
+    "Guides",
     "InvoiceFamily",
+    "InvoiceReader",
     "Invoices",
+    "Items",
     "PayableDocuments",
+    "QrCodes",
     "Receipts",
+    "Saft",
     "Sequences",
+    "Taxes",
+    "Treasury",
 ]

@@ -8,26 +8,33 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, Generic, cast
 
 from invoicexpress_async._blocking import Paginator, Runner
-from invoicexpress_async.models.documents import Invoice
+from invoicexpress_async.models.documents import Estimate, Guide, Invoice
 from invoicexpress_async.models.enums import DocumentStatus, DocumentType
 from invoicexpress_async.models.requests import DocumentCreate, EmailMessage, Payment
 from invoicexpress_async.models.states import DocumentEvent
 from invoicexpress_async.polling import PollPolicy
 from invoicexpress_async.resources.documents import (
-    AsyncDocumentReader,
-    AsyncDocuments,
+    AsyncDocumentBase,
+    AsyncDocumentWriter,
+    AsyncEstimateFamily,
+    AsyncEstimates,
+    AsyncGuideFamily,
+    AsyncGuides,
     AsyncInvoiceFamily,
+    AsyncInvoiceReader,
     AsyncInvoices,
     AsyncPayableDocuments,
+    AsyncQrCodes,
     AsyncReceipts,
+    M,
 )
 
 
-class DocumentReader:
-    """Reading one family of documents: ``list`` (with the API's filters) and ``get``."""
+class DocumentBase:
+    """What every family's resource shares: its family, and reading one document."""
 
     def __init__(self, runner: Runner[Any], select: Callable[[Any], Any]) -> None:
         self._runner = runner
@@ -36,8 +43,15 @@ class DocumentReader:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} resource>"
 
-    def _target(self) -> AsyncDocumentReader:
-        return cast(AsyncDocumentReader, self._select(self._runner.client))
+    def _target(self) -> AsyncDocumentBase:
+        return cast(AsyncDocumentBase, self._select(self._runner.client))
+
+
+class InvoiceReader(DocumentBase):
+    """Reading invoice-family documents: ``list`` with the invoice filters, and ``get``."""
+
+    def _target(self) -> AsyncInvoiceReader:
+        return cast(AsyncInvoiceReader, self._select(self._runner.client))
 
     def list(
         self,
@@ -87,11 +101,16 @@ class DocumentReader:
         return self._runner.call(self._target().get, document_id)
 
 
-class Documents(DocumentReader):
-    """One family of documents: read, create, update, change state, email, PDF."""
+class DocumentWriter(DocumentBase, Generic[M]):
+    """One family of documents (of model ``M``): get, create, update, change state, email,
+    PDF."""
 
-    def _target(self) -> AsyncDocuments:
-        return cast(AsyncDocuments, self._select(self._runner.client))
+    def _target(self) -> AsyncDocumentWriter[M]:
+        return cast(AsyncDocumentWriter[M], self._select(self._runner.client))
+
+    def get(self, document_id: int) -> M:
+        """One document, with its items."""
+        return self._runner.call(self._target().get, document_id)
 
     def create(
         self,
@@ -99,7 +118,7 @@ class Documents(DocumentReader):
         *,
         proprietary_uid: str | None = None,
         reconcile: bool = False,
-    ) -> Invoice:
+    ) -> M:
         """Create a document (a draft) and return it.
 
         The request carries a ``proprietary_uid`` (yours, or a fresh one): while the
@@ -120,12 +139,13 @@ class Documents(DocumentReader):
 
     def change_state(
         self, document_id: int, state: str | DocumentEvent, *, message: str | None = None
-    ) -> Invoice:
+    ) -> M:
         """Move a document through its state machine and return it.
 
         ``state`` is the API's event (``"finalized"``, ``"canceled"``, ``"settled"``,
-        ``"unsettled"``, ``"deleted"``) or a :class:`DocumentEvent`; one this family
-        does not know is a ValueError before sending. Canceling needs a ``message``.
+        ``"unsettled"``, ``"deleted"``, ``"accept"``, ``"refuse"``) or a
+        :class:`DocumentEvent`; one this family does not know is a ValueError before
+        sending. Canceling needs a ``message``.
         """
         return self._runner.call(self._target().change_state, document_id, state, message=message)
 
@@ -143,16 +163,23 @@ class Documents(DocumentReader):
         )
 
 
-class InvoiceFamily(Documents):
-    """An invoice-family document type: adds its QR code and its related documents."""
+class QrCodes(DocumentBase):
+    """Documents that have a QR code: the invoice family and guides."""
 
-    def _target(self) -> AsyncInvoiceFamily:
-        return cast(AsyncInvoiceFamily, self._select(self._runner.client))
+    def _target(self) -> AsyncQrCodes:
+        return cast(AsyncQrCodes, self._select(self._runner.client))
 
     def qr_code_url(self, document_id: int, *, poll: PollPolicy | None = None) -> str:
         """The URL of the document's QR code image (final, settled or canceled documents),
         once ready (202s are polled under ``poll``)."""
         return self._runner.call(self._target().qr_code_url, document_id, poll=poll)
+
+
+class InvoiceFamily(DocumentWriter[Invoice], QrCodes, InvoiceReader):
+    """An invoice-family document type: write, read, QR code, related documents."""
+
+    def _target(self) -> AsyncInvoiceFamily:
+        return cast(AsyncInvoiceFamily, self._select(self._runner.client))
 
     def related(self, document_id: int) -> list[Invoice]:
         """Receipts, credit and debit notes linked to the document."""
@@ -225,7 +252,7 @@ class Invoices(PayableDocuments):
         )
 
 
-class Receipts(DocumentReader):
+class Receipts(InvoiceReader):
     """Receipts, which payments issue: read them, or cancel one to undo its payment."""
 
     def _target(self) -> AsyncReceipts:
@@ -236,3 +263,169 @@ class Receipts(DocumentReader):
         and a settled document goes back to final. Never re-sent once it may have
         reached the server."""
         return self._runner.call(self._target().cancel, receipt_id, message)
+
+
+class EstimateFamily(DocumentWriter[Estimate]):
+    """Quotes, proformas or fees notes: write and read, with the estimate filters and
+    states (``accept``/``refuse``)."""
+
+    def _target(self) -> AsyncEstimateFamily:
+        return cast(AsyncEstimateFamily, self._select(self._runner.client))
+
+    def list(
+        self,
+        *,
+        text: str | None = None,
+        status: str | DocumentStatus | Sequence[str | DocumentStatus] | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
+        due_date_from: datetime.date | None = None,
+        due_date_to: datetime.date | None = None,
+        total_before_taxes_from: Decimal | int | None = None,
+        total_before_taxes_to: Decimal | int | None = None,
+        non_archived: bool | None = None,
+        archived: bool | None = None,
+        per_page: int | None = None,
+        page: int = 1,
+    ) -> Paginator[Estimate]:
+        """Every estimate of this type matching the filters, page by page from ``page``.
+
+        ``status`` is draft, sent (or final), accepted, refused, canceled or deleted.
+        ``per_page`` defaults to 30 (at most 1000).
+        """
+        return Paginator(
+            self._runner,
+            self._target().list(
+                text=text,
+                status=status,
+                date_from=date_from,
+                date_to=date_to,
+                due_date_from=due_date_from,
+                due_date_to=due_date_to,
+                total_before_taxes_from=total_before_taxes_from,
+                total_before_taxes_to=total_before_taxes_to,
+                non_archived=non_archived,
+                archived=archived,
+                per_page=per_page,
+                page=page,
+            ),
+        )
+
+
+class GuideFamily(DocumentWriter[Guide], QrCodes):
+    """Shippings, transports or devolutions: write, read and QR code, with the guide
+    filters; created from a :class:`GuideCreate`."""
+
+    def _target(self) -> AsyncGuideFamily:
+        return cast(AsyncGuideFamily, self._select(self._runner.client))
+
+    def list(
+        self,
+        *,
+        text: str | None = None,
+        status: str | DocumentStatus | Sequence[str | DocumentStatus] | None = None,
+        loaded_at_from: datetime.date | None = None,
+        loaded_at_to: datetime.date | None = None,
+        non_archived: bool | None = None,
+        archived: bool | None = None,
+        per_page: int | None = None,
+        page: int = 1,
+    ) -> Paginator[Guide]:
+        """Every guide of this type matching the filters, page by page from ``page``.
+
+        ``status`` is draft, sent (or final), canceled or second_copy; ``loaded_at_from``
+        and ``loaded_at_to`` take dates. ``per_page`` defaults to 30 (at most 1000).
+        """
+        return Paginator(
+            self._runner,
+            self._target().list(
+                text=text,
+                status=status,
+                loaded_at_from=loaded_at_from,
+                loaded_at_to=loaded_at_to,
+                non_archived=non_archived,
+                archived=archived,
+                per_page=per_page,
+                page=page,
+            ),
+        )
+
+
+class Estimates(DocumentBase):
+    """Every estimate (quotes, proformas, fees notes) in one list (``/estimates``)."""
+
+    def _target(self) -> AsyncEstimates:
+        return cast(AsyncEstimates, self._select(self._runner.client))
+
+    def list(
+        self,
+        *,
+        type: str | DocumentType | Sequence[str | DocumentType] | None = None,
+        text: str | None = None,
+        status: str | DocumentStatus | Sequence[str | DocumentStatus] | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
+        due_date_from: datetime.date | None = None,
+        due_date_to: datetime.date | None = None,
+        total_before_taxes_from: Decimal | int | None = None,
+        total_before_taxes_to: Decimal | int | None = None,
+        non_archived: bool | None = None,
+        archived: bool | None = None,
+        per_page: int | None = None,
+        page: int = 1,
+    ) -> Paginator[Estimate]:
+        """Every estimate matching the filters; ``type`` is Quote, Proforma or FeesNote."""
+        return Paginator(
+            self._runner,
+            self._target().list(
+                type=type,
+                text=text,
+                status=status,
+                date_from=date_from,
+                date_to=date_to,
+                due_date_from=due_date_from,
+                due_date_to=due_date_to,
+                total_before_taxes_from=total_before_taxes_from,
+                total_before_taxes_to=total_before_taxes_to,
+                non_archived=non_archived,
+                archived=archived,
+                per_page=per_page,
+                page=page,
+            ),
+        )
+
+
+class Guides(DocumentBase):
+    """Every guide (shippings, transports, devolutions) in one list (``/guides``)."""
+
+    def _target(self) -> AsyncGuides:
+        return cast(AsyncGuides, self._select(self._runner.client))
+
+    def list(
+        self,
+        *,
+        type: str | DocumentType | Sequence[str | DocumentType] | None = None,
+        text: str | None = None,
+        status: str | DocumentStatus | Sequence[str | DocumentStatus] | None = None,
+        loaded_at_from: datetime.date | None = None,
+        loaded_at_to: datetime.date | None = None,
+        non_archived: bool | None = None,
+        archived: bool | None = None,
+        per_page: int | None = None,
+        page: int = 1,
+    ) -> Paginator[Guide]:
+        """Every guide matching the filters; ``type`` is Shipping, Transport or Devolution."""
+        return Paginator(
+            self._runner,
+            self._target().list(
+                type=type,
+                text=text,
+                status=status,
+                loaded_at_from=loaded_at_from,
+                loaded_at_to=loaded_at_to,
+                non_archived=non_archived,
+                archived=archived,
+                per_page=per_page,
+                page=page,
+            ),
+        )

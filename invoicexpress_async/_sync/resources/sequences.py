@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from invoicexpress_async._blocking import Runner
+from invoicexpress_async.models.requests import SequenceCreate
 from invoicexpress_async.models.sequences import Sequence
 from invoicexpress_async.resources.sequences import AsyncSequences
 
@@ -29,3 +30,22 @@ class Sequences:
     def list(self) -> list[Sequence]:
         """Every series of the account (the API does not paginate this list)."""
         return self._runner.call(self._target().list)
+
+    def get(self, sequence_id: int) -> Sequence:
+        """One series, with the current number of every document kind."""
+        return self._runner.call(self._target().get, sequence_id)
+
+    def create(self, sequence: SequenceCreate) -> Sequence:
+        """Create a series (Portuguese accounts register it with the Tax Authority, which
+        needs AT credentials on the account). Never re-sent once it may have reached the
+        server; a refusal carries the API's ``code`` (``"002"``: the series exists)."""
+        return self._runner.call(self._target().create, sequence)
+
+    def set_current(self, sequence_id: int) -> None:
+        """Make the series the account's default."""
+        return self._runner.call(self._target().set_current, sequence_id)
+
+    def register(self, sequence_id: int) -> Sequence:
+        """Register an existing series with the Tax Authority, for the ATCUD validation
+        codes; returns it registered. Never re-sent once it may have reached the server."""
+        return self._runner.call(self._target().register, sequence_id)
