@@ -28,7 +28,7 @@ async def export(server: Server, prefetch: int, raw: bool, out: Path) -> float:
     async with ix.AsyncInvoiceXpress(**server.client_kwargs(), rate_limit=None,
                                      prefetch=prefetch) as api:
         result = await run_export(api, ExportSpec(kind="invoices", out=out, format="jsonl",
-                                                  raw=raw, per_page=PER_PAGE))
+                                                  raw=raw, per_page=PER_PAGE, force=True))
         return result.documents / result.seconds
 
 
