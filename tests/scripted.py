@@ -11,12 +11,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import attrs
 import orjson
 from aiohttp import web
+
+from invoicexpress_async.sandbox.server import in_background
 
 FAULTS = ("reset", "hang", "truncate")
 
@@ -128,14 +130,6 @@ class Scripted:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.stop()
 
-    @contextlib.contextmanager
-    def running(self) -> Iterator[Scripted]:
+    def running(self) -> contextlib.AbstractContextManager[Scripted]:
         """Serve from a background thread (for tests that run their own event loops)."""
-        from anyio.from_thread import start_blocking_portal
-
-        with start_blocking_portal(backend="asyncio") as portal:
-            portal.call(self.start)
-            try:
-                yield self
-            finally:
-                portal.call(self.stop)
+        return in_background(self)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from aiohttp import web
 
@@ -123,14 +123,29 @@ class Sandbox:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.stop()
 
-    @contextlib.contextmanager
-    def running(self) -> Iterator[Sandbox]:
+    def running(self) -> contextlib.AbstractContextManager[Sandbox]:
         """Serve from a background thread with its own loop (for sync callers)."""
-        from anyio.from_thread import start_blocking_portal
+        return in_background(self)
 
-        with start_blocking_portal(backend="asyncio") as portal:
-            portal.call(self.start)
-            try:
-                yield self
-            finally:
-                portal.call(self.stop)
+
+S = TypeVar("S", bound="Serving")
+
+
+class Serving(Protocol):
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+@contextlib.contextmanager
+def in_background(server: S) -> Iterator[S]:
+    """Run ``server`` (anything with async ``start``/``stop``) on a background thread with
+    its own event loop, for as long as the block lasts."""
+    from anyio.from_thread import start_blocking_portal
+
+    with start_blocking_portal(backend="asyncio") as portal:
+        portal.call(server.start)
+        try:
+            yield server
+        finally:
+            portal.call(server.stop)
