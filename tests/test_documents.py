@@ -74,13 +74,16 @@ async def test_invoice_lifecycle(served: Sandbox, api: ix.AsyncInvoiceXpress) ->
     assert (await api.receipts.get(receipt.id)).status == "canceled"
 
 
-async def test_credit_note_for_an_invoice(api: ix.AsyncInvoiceXpress) -> None:
+async def test_credit_note_for_an_invoice(served: Sandbox, api: ix.AsyncInvoiceXpress) -> None:
     invoice = await api.invoices.create(new_document("PO-CN"))
     await api.invoices.change_state(invoice.id, ix.DocumentEvent.FINALIZED)
     note = await api.credit_notes.create(new_document("CN-1", owner_invoice_id=invoice.id))
     assert note.type == "CreditNote" and note.status == "draft"
     final = await api.credit_notes.change_state(note.id, "finalized")
     assert final.status == "final"
+    await api.credit_notes.email(note.id, ix.EmailMessage(email="cliente@padaria.pt"))
+    assert [e["document_id"] for e in served.account.invoices.emails] == [note.id]
+    assert (await api.download(await api.credit_notes.pdf_url(note.id))).startswith(b"%PDF")
     settled = await api.credit_notes.change_state(note.id, "settled")
     assert settled.status == "settled"
     assert (await api.credit_notes.change_state(note.id, "unsettled")).status == "final"
