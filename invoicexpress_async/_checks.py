@@ -7,6 +7,7 @@ anything is sent; ``validator`` adapts one to an attrs field.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -50,6 +51,16 @@ def text(name: str, value: object) -> str:
     if not value.strip():
         raise ValueError(f"{name} must not be empty")
     return value
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def email(name: str, value: object) -> str:
+    """An email address (text with one @ and a dot in its domain)."""
+    if not _EMAIL.match(text(name, value)):
+        raise ValueError(f"{name} must be a valid email address, got {value!r:.80}")
+    return value  # type: ignore[return-value]
 
 
 def optional_text(name: str, value: object) -> str | None:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import attrs
 
-from .._checks import optional_text, text, validator
+from .._checks import email, optional_text, text, validator
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LANGUAGES = ("en", "pt", "es")
 
 
@@ -48,10 +45,7 @@ _required_text = validator(text)
 _optional_text = validator(optional_text, optional=True)
 
 
-def _email(inst: object, attr: attrs.Attribute[str | None], value: str | None) -> None:
-    optional_text(attr.name, value)
-    if value is not None and not _EMAIL.match(value):
-        raise ValueError(f"{attr.name} must be a valid email address, got {value!r}")
+_email = validator(email, optional=True)
 
 
 def _language(inst: object, attr: attrs.Attribute[str | None], value: str | None) -> None:
@@ -72,9 +66,8 @@ def _send_options(inst: object, attr: attrs.Attribute[int | None], value: object
 def _contact(inst: object, attr: attrs.Attribute[PreferredContact | None], value: object) -> None:
     if value is not None and not isinstance(value, PreferredContact):
         raise TypeError(f"{attr.name} must be a PreferredContact, got {type(value).__name__}")
-    if isinstance(value, PreferredContact) and value.email is not None \
-            and not _EMAIL.match(value.email):
-        raise ValueError(f"{attr.name}.email must be a valid email address, got {value.email!r}")
+    if isinstance(value, PreferredContact) and value.email is not None:
+        email(f"{attr.name}.email", value.email)
 
 
 @attrs.frozen(kw_only=True, slots=True)

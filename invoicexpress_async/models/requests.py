@@ -17,9 +17,9 @@ from typing import Any
 import attrs
 
 from .._checks import amount, identifier, instance, optional_text, positive_int, text, validator
+from .._checks import email as _email
 from .documents import Address
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _EXEMPTION = re.compile(r"^M\d{2}$")
 _MAX_TEXT = 10_000
 
@@ -45,11 +45,6 @@ def _plain_text(name: str, value: object) -> str:
     """A str, possibly empty (the API requires the key, not content)."""
     instance(name, value, str)
     return _maybe_text(name, value) or ""
-
-
-def _email(name: str, value: object) -> None:
-    if not _EMAIL.match(_text(name, value)):
-        raise ValueError(f"{name} must be a valid email address, got {value!r}")
 
 
 def _day(name: str, value: object) -> None:

@@ -93,11 +93,17 @@ INVOICE_FAMILY_TYPES = ("Invoice", "InvoiceReceipt", "SimplifiedInvoice", "Credi
 LIST_STATUSES = ("draft", "sent", "settled", "canceled", "second_copy", "deleted")
 DOCUMENT_STATUSES = ("draft", "final", "settled", "canceled", "second_copy", "deleted")
 
+
+
+def _list_status(*allowed: str) -> Filter:
+    """A list's ``status[]`` filter: ``final`` is taken for the filters' ``sent``."""
+    return Filter("status", "status", one_of(DocumentStatus, *allowed, aliases={"final": "sent"}))
+
+
 # GET /invoices.json (reference §1.5), without ``type``: a family's own list fixes it
 DOCUMENT_FILTERS = (
     Filter("text", "text", _params.search_text),
-    Filter("status", "status", one_of(DocumentStatus, *LIST_STATUSES,
-                                      aliases={"final": "sent"})),
+    _list_status(*LIST_STATUSES),
     Filter("date_from", "date[from]", _params.day),
     Filter("date_to", "date[to]", _params.day),
     Filter("due_date_from", "due_date[from]", _params.day),
@@ -122,20 +128,17 @@ GUIDE_STATUSES = ("draft", "sent", "canceled", "second_copy")
 # GET /estimates.json: the invoice filters but ``reference``, with the estimate statuses
 ESTIMATE_FILTERS = FilterSet((
     Filter("type", "type", one_of(DocumentType, *ESTIMATE_TYPES)),
-    Filter("status", "status", one_of(DocumentStatus, *ESTIMATE_STATUSES,
-                                      aliases={"final": "sent"})),
+    _list_status(*ESTIMATE_STATUSES),
     *(f for f in DOCUMENT_FILTERS if f.name not in ("status", "reference"))), DOCUMENT_RANGES)
 
 # GET /guides.json: loaded_at[from|to] instead of the date, due date and total filters
 GUIDE_FILTERS = FilterSet((
     Filter("type", "type", one_of(DocumentType, *GUIDE_TYPES)),
-    Filter("status", "status", one_of(DocumentStatus, *GUIDE_STATUSES,
-                                      aliases={"final": "sent"})),
-    Filter("text", "text", _params.search_text),
+    _list_status(*GUIDE_STATUSES),
     Filter("loaded_at_from", "loaded_at[from]", _params.day),
     Filter("loaded_at_to", "loaded_at[to]", _params.day),
-    Filter("non_archived", "non_archived", _params.flag),
-    Filter("archived", "archived", _params.flag)), (("loaded_at_from", "loaded_at_to"),))
+    *(f for f in DOCUMENT_FILTERS if f.name in ("text", "non_archived", "archived"))),
+    (("loaded_at_from", "loaded_at_to"),))
 
 # POST /clients/{id}/invoices.json: the filters travel in a JSON body
 CLIENT_DOCUMENT_FILTERS = FilterSet((

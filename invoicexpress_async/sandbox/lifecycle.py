@@ -57,21 +57,17 @@ _NOTES = ("CreditNote", "DebitNote")
 _MECHANISMS = ("CC", "CD", "CH", "CO", "CS", "DE", "LC", "MB", "NU", "OU", "PR", "TB", "TR")
 
 
-def _refuse(message: str, status: int = 422) -> Refused:
-    return refuse(message, status)
-
-
 def _not_found() -> Refused:
-    return _refuse("Document not found", 404)
+    return refuse("Document not found", 404)
 
 
 async def json_body(request: web.Request) -> dict[str, Any]:
     try:
         body = orjson.loads(await request.read() or b"{}")
     except orjson.JSONDecodeError:
-        raise _refuse("Invalid JSON") from None
+        raise refuse("Invalid JSON") from None
     if not isinstance(body, dict):
-        raise _refuse("The body must be a JSON object")
+        raise refuse("The body must be a JSON object")
     return body
 
 
@@ -120,27 +116,27 @@ def _document(request: web.Request, doc_type: str) -> dict[str, Any]:
 def _fields(body: dict[str, Any], root: str, doc_type: str) -> dict[str, Any]:
     fields = body.get(root, body.get(_GENERIC_ROOTS.get(doc_type, "invoice")))
     if not isinstance(fields, dict):
-        raise _refuse(f"Elemento {root} não fornecido")
+        raise refuse(f"Elemento {root} não fornecido")
     return fields
 
 
 def _lines(items: Any) -> list[dict[str, Any]]:
     if not isinstance(items, list) or not items:
-        raise _refuse("Items must be an array")
+        raise refuse("Items must be an array")
     lines = []
     for item in items:
         if not isinstance(item, dict) or not isinstance(item.get("name"), str) \
                 or not item["name"].strip():
-            raise _refuse("Name is a required field")
+            raise refuse("Name is a required field")
         unit_price = decimal_in(item.get("unit_price"))
         if unit_price is None or unit_price < 0:
-            raise _refuse("Unit price must be a number")
+            raise refuse("Unit price must be a number")
         quantity = decimal_in(item.get("quantity"))
         if quantity is None or quantity <= 0:
-            raise _refuse("Quantity must be greater than 0")
+            raise refuse("Quantity must be greater than 0")
         discount = decimal_in(item.get("discount", 0))
         if discount is None or not 0 <= discount <= 100:
-            raise _refuse("Discount must be between 0 and 100")
+            raise refuse("Discount must be between 0 and 100")
         tax = item.get("tax")
         lines.append({"name": item["name"], "description": str(item.get("description") or ""),
                       "unit": str(item.get("unit") or "unit"), "unit_price": unit_price,
@@ -154,25 +150,25 @@ def build_document(account: Account, doc_type: str, fields: dict[str, Any],
     """A new draft from create (or update) fields, validated like the API."""
     date, due = _date(fields.get("date")), _date(fields.get("due_date"))
     if date is None or due is None:
-        raise _refuse("Date is invalid: use dd/mm/yyyy")
+        raise refuse("Date is invalid: use dd/mm/yyyy")
     if due < date:
-        raise _refuse("Due date must be on or after the date")
+        raise refuse("Due date must be on or after the date")
     client_fields = fields.get("client")
     if not isinstance(client_fields, dict) or not client_fields.get("name") \
             or not client_fields.get("code"):
-        raise _refuse("Client is a required field")
+        raise refuse("Client is a required field")
     lines = _lines(fields.get("items"))
     retention = decimal_in(fields.get("retention", 0))
     if retention is None or not 0 <= retention <= Decimal("99.99"):
-        raise _refuse("Retention must be between 0 and 99.99")
+        raise refuse("Retention must be between 0 and 99.99")
     owner = fields.get("owner_invoice_id")
     if owner is not None:
         owner_doc = account.invoices.get(owner) if isinstance(owner, int) else None
         if doc_type not in _NOTES or owner_doc is None or owner_doc["type"] not in _PAYABLE:
-            raise _refuse("Owner invoice is invalid")
+            raise refuse("Owner invoice is invalid")
     client = account.client_for_document(client_fields)
     if client is None:
-        raise _refuse("Client is invalid")
+        raise refuse("Client is invalid")
     items, totals = render_items(lines)
     doc: dict[str, Any] = {
         "id": doc_id, "status": "draft", "archived": False, "type": doc_type,
@@ -204,14 +200,14 @@ def _guide_fields(fields: dict[str, Any]) -> dict[str, Any]:
     loaded_at = fields.get("loaded_at")
     if not isinstance(loaded_at, str) or _date(loaded_at[:10]) is None \
             or len(loaded_at) != 19:
-        raise _refuse("Loaded at is invalid: use dd/mm/yyyy HH:MM:SS")
+        raise refuse("Loaded at is invalid: use dd/mm/yyyy HH:MM:SS")
     out: dict[str, Any] = {"loaded_at": loaded_at,
                            "license_plate": str(fields.get("license_plate") or ""),
                            "at_doc_code_id": ""}
     for key in ("address_from", "address_to"):
         address = fields.get(key)
         if not isinstance(address, dict) or not address.get("city"):
-            raise _refuse(f"{key.replace('_', ' ').capitalize()} is a required field")
+            raise refuse(f"{key.replace('_', ' ').capitalize()} is a required field")
         out[key] = {k: str(address.get(k) or "") for k in _ADDRESS_KEYS}
     return out
 
@@ -219,7 +215,7 @@ def _guide_fields(fields: dict[str, Any]) -> dict[str, Any]:
 async def create_document(request: web.Request) -> web.StreamResponse:
     root, doc_type, _ = _family(request)
     if doc_type == "Receipt":
-        raise _refuse("Receipts are issued by payments", 404)
+        raise refuse("Receipts are issued by payments", 404)
     account: Account = request[ACCOUNT_KEY]
     state = request.app[STATE_KEY]
     book = account.invoices
@@ -228,7 +224,7 @@ async def create_document(request: web.Request) -> web.StreamResponse:
     uid = body.get("proprietary_uid")
     if uid is not None:
         if not isinstance(uid, str) or not uid.strip():
-            raise _refuse("proprietary_uid is invalid")
+            raise refuse("proprietary_uid is invalid")
         if uid in book.uids:
             existing = book.uids[uid]
             if existing is None:
@@ -263,7 +259,7 @@ async def update_document(request: web.Request) -> web.StreamResponse:
     doc = _document(request, doc_type)
     fields = _fields(await json_body(request), root, doc_type)
     if doc["status"] != "draft":
-        raise _refuse(f"A {doc['status']} document cannot be changed")
+        raise refuse(f"A {doc['status']} document cannot be changed")
     account.invoices.save(build_document(account, doc_type, fields, doc["id"]))
     return web.Response(status=200)
 
@@ -275,10 +271,10 @@ async def change_state(request: web.Request) -> web.StreamResponse:
     fields = _fields(await json_body(request), root, doc_type)
     event, message = fields.get("state"), fields.get("message")
     if event == "canceled" and not (isinstance(message, str) and message.strip()):
-        raise _refuse("Cancel message can't be blank")
+        raise refuse("Cancel message can't be blank")
     target = machine.target(doc["status"], event) if isinstance(event, str) else None
     if target is None:
-        raise _refuse(f"CantHandle: {event} for {doc_type} in state {doc['status']}")
+        raise refuse(f"CantHandle: {event} for {doc_type} in state {doc['status']}")
     if event == "finalized":
         numbered(doc, book.next_number, "A", book.rng)
         book.next_number += 1
@@ -299,9 +295,9 @@ async def email_document(request: web.Request) -> web.StreamResponse:
     client = message.get("client") if isinstance(message, dict) else None
     email = client.get("email") if isinstance(client, dict) else None
     if not isinstance(email, str) or "@" not in email:
-        raise _refuse("Email is a required field")
+        raise refuse("Email is a required field")
     if doc["status"] == "draft":
-        raise _refuse("A draft cannot be sent")
+        raise refuse("A draft cannot be sent")
     assert isinstance(message, dict)
     book.emails.append({"document_id": doc["id"], "to": email,
                         **{k: message.get(k) for k in ("subject", "body", "cc", "bcc", "logo")},
@@ -326,7 +322,7 @@ def file_url(request: web.Request, name: str, content_type: str, data: bytes) ->
 async def pdf(request: web.Request) -> web.StreamResponse:
     _, doc = _by_id(request)
     if doc["status"] == "draft":
-        raise _refuse("The document is still a draft: no PDF can be generated")
+        raise refuse("The document is still a draft: no PDF can be generated")
     if still_pending(request, "pdf", doc["id"]):
         return web.Response(status=202)
     copy = request.query.get("second_copy") == "true"
@@ -412,7 +408,7 @@ async def update_client(request: web.Request) -> web.StreamResponse:
     account: Account = request[ACCOUNT_KEY]
     client = account.client_by_id(number_in(request.match_info["id"]))
     if client is None:
-        raise _refuse("Client not found", 404)
+        raise refuse("Client not found", 404)
     fields = (await json_body(request)).get("client")
     if not isinstance(fields, dict):
         return json_answer({"errors": ["Client is a required field"]}, 422)
