@@ -8,8 +8,8 @@ from importlib import metadata as _metadata
 
 from ._blocking import BlockingCallInEventLoopWarning, Paginator
 from ._sync import InvoiceXpress
-from ._transport import RateLimit, RetryPolicy, SessionPool, Timeout
-from ._transport.requester import TransportStats
+from ._transport import RateLimit, RedisStore, RetryPolicy, SessionPool, Timeout
+from ._transport.stats import TransportStats
 from .client import AsyncInvoiceXpress
 from .errors import (
     APIError,
@@ -22,6 +22,7 @@ from .errors import (
     NotFoundError,
     PollTimeout,
     RateLimitError,
+    RateLimitStoreError,
     RequestTimeout,
     ServerError,
     SyncInAsyncDeadlockError,
@@ -124,6 +125,8 @@ __all__ = [
     "PreferredContact",
     "RateLimit",
     "RateLimitError",
+    "RateLimitStoreError",
+    "RedisStore",
     "Regularization",
     "RemainingBalance",
     "RequestTimeout",

@@ -27,7 +27,7 @@ import anyio
 from anyio.from_thread import BlockingPortal
 
 from ._transport import SessionPool
-from ._transport.requester import TransportStats
+from ._transport.stats import TransportStats
 from .errors import ClientClosedError, InvoiceXpressError, SyncInAsyncDeadlockError
 from .pagination import AsyncPaginator, Page
 

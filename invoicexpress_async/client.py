@@ -17,8 +17,8 @@ import orjson
 from . import _config
 from ._checks import instance, positive_int, text
 from ._transport import RateLimit, Request, Requester, RetryPolicy, Secret, SessionPool, Timeout
-from ._transport.requester import TransportStats
 from ._transport.retry import SAFE_METHODS
+from ._transport.stats import TransportStats
 from ._transport.urls import checked_file_url
 from .polling import PollPolicy
 from .resources import (
@@ -94,8 +94,10 @@ class AsyncInvoiceXpress:
         self._pool = pool if pool is not None else SessionPool()
         clock = clock or time.monotonic
         sleep = sleep or asyncio.sleep
-        limiter = self._pool.limiter(f"{self.base_url}#{self.account_name}", rate_limit,
-                                     clock=clock, sleep=sleep)
+        # a shared slot of a process killed mid-request comes back after its lease
+        lease = (rate_limit.per if rate_limit else 0.0) + (self.timeout.total or 300.0)
+        limiter = self._pool.limiter(f"{self.account_name}@{self.base_url}", rate_limit,
+                                     clock=clock, sleep=sleep, lease=lease)
         self._requester = Requester(base_url=self.base_url, api_key=self._api_key,
                                     pool=self._pool, limiter=limiter, retry=self.retry,
                                     timeout=self.timeout, clock=clock, sleep=sleep,
@@ -129,7 +131,8 @@ class AsyncInvoiceXpress:
 
     @property
     def stats(self) -> TransportStats:
-        """Attempts, retries and 429s of this client so far."""
+        """This client's numbers so far: requests, attempts, retries, 429s, seconds
+        waited in the limiter, and the rate the limiter learned (see TransportStats)."""
         return self._requester.stats
 
     @property

@@ -20,6 +20,7 @@ __all__ = [
     "NotFoundError",
     "PollTimeout",
     "RateLimitError",
+    "RateLimitStoreError",
     "RequestTimeout",
     "ServerError",
     "SyncInAsyncDeadlockError",
@@ -146,6 +147,12 @@ class PollTimeout(InvoiceXpressError):
         super().__init__(message)
         self.seconds = seconds
         self.polls = polls
+
+
+class RateLimitStoreError(InvoiceXpressError):
+    """The shared rate-limit store (Redis) could not be used and the limit says
+    ``on_unavailable="fail"``. Nothing was sent. The message names the store by its
+    URL without credentials."""
 
 
 class SyncInAsyncDeadlockError(InvoiceXpressError, RuntimeError):

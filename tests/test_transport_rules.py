@@ -18,6 +18,7 @@ import pytest
 import invoicexpress_async as ix
 from invoicexpress_async._transport.requester import Requester
 from invoicexpress_async._transport.retry import Failure
+from invoicexpress_async._transport.slots import FIRST_PAUSE
 
 from .conftest import CANARY_KEY, FakeTime
 from .scripted import Scripted
@@ -238,8 +239,19 @@ async def test_retry_after_above_cap_raises_at_once(make_api: Any, scripted: Scr
     assert sum(fake_time.sleeps) <= 30.0
 
 
-async def test_429_without_retry_after_backs_off(api: ix.AsyncInvoiceXpress, scripted: Scripted,
-                                                 fake_time: FakeTime) -> None:
+async def test_429_without_retry_after_pauses_the_account_and_slows_it(
+        api: ix.AsyncInvoiceXpress, scripted: Scripted, fake_time: FakeTime) -> None:
+    scripted.get("/sequences.json", status=429)
+    scripted.get("/sequences.json", payload=SEQUENCES)
+    await api.sequences.list()
+    assert len(scripted.calls("GET", "/sequences.json")) == 2
+    assert sum(fake_time.sleeps) == FIRST_PAUSE
+    assert api.stats.rate_limited == 1 and api.stats.learned_rate is not None
+
+
+async def test_429_without_retry_after_and_no_limit_backs_off_briefly(
+        make_api: Any, scripted: Scripted, fake_time: FakeTime) -> None:
+    api = make_api(rate_limit=None)
     scripted.get("/sequences.json", status=429)
     scripted.get("/sequences.json", payload=SEQUENCES)
     await api.sequences.list()

@@ -13,7 +13,7 @@ from typing import Any
 
 from invoicexpress_async._blocking import Runner, SyncClientBase
 from invoicexpress_async._transport import RateLimit, RetryPolicy, SessionPool, Timeout
-from invoicexpress_async._transport.requester import TransportStats
+from invoicexpress_async._transport.stats import TransportStats
 from invoicexpress_async.client import (
     _DEFAULT_RATE_LIMIT,
     DEFAULT_MAX_DOWNLOAD,
@@ -140,7 +140,8 @@ class InvoiceXpress(SyncClientBase[AsyncInvoiceXpress]):
 
     @property
     def stats(self) -> TransportStats:
-        """Attempts, retries and 429s of this client so far."""
+        """This client's numbers so far: requests, attempts, retries, 429s, seconds
+        waited in the limiter, and the rate the limiter learned (see TransportStats)."""
         return self._runner.client.stats
 
     @property

@@ -3,9 +3,12 @@
 from .pool import SessionPool
 from .ratelimit import AccountLimiter, RateLimit
 from .redact import Secret, redact_url
-from .requester import DownloadSink, Request, Requester, Response, TransportStats
+from .redis_store import RedisStore
+from .requester import DownloadSink, Request, Requester, Response
 from .retry import RetryPolicy
+from .stats import TransportStats
 from .timeout import Timeout
 
-__all__ = ["AccountLimiter", "DownloadSink", "RateLimit", "Request", "Requester", "Response",
-           "RetryPolicy", "Secret", "SessionPool", "Timeout", "TransportStats", "redact_url"]
+__all__ = ["AccountLimiter", "DownloadSink", "RateLimit", "RedisStore", "Request", "Requester",
+           "Response", "RetryPolicy", "Secret", "SessionPool", "Timeout", "TransportStats",
+           "redact_url"]

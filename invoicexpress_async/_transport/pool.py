@@ -17,6 +17,7 @@ import aiohttp
 
 from .._checks import number
 from .ratelimit import AccountLimiter, Clock, RateLimit, Sleep
+from .stats import TransportStats
 
 
 class SessionPool:
@@ -73,14 +74,24 @@ class SessionPool:
         return self._session
 
     def limiter(self, account: str, limit: RateLimit | None, *,
-                clock: Clock = time.monotonic,
-                sleep: Sleep | None = None) -> AccountLimiter:
-        """The limiter of ``account``; the first client of an account sets its limit."""
+                clock: Clock = time.monotonic, sleep: Sleep | None = None,
+                lease: float = 120.0) -> AccountLimiter:
+        """The limiter of ``account``; the first client of an account sets its limit
+        (and ``lease``: how long a shared slot outlives a process killed mid-request)."""
         found = self._limiters.get(account)
         if found is None:
-            found = AccountLimiter(limit, clock=clock, sleep=sleep or asyncio.sleep)
+            found = AccountLimiter(limit, clock=clock, sleep=sleep or asyncio.sleep,
+                                   account=account, lease=lease)
             self._limiters[account] = found
         return found
+
+    @property
+    def stats(self) -> TransportStats:
+        """The counts of every client of every account in this pool, added up."""
+        total = TransportStats()
+        for limiter in self._limiters.values():
+            total.add(limiter.stats)
+        return total
 
     def open_connections(self) -> int | None:
         """Sockets the pool holds right now (in use and idle), for monitoring; None when
@@ -108,7 +119,12 @@ class SessionPool:
         if session is not None and not session.closed:
             await session.close()
             await asyncio.sleep(0)
+        await self._close_limiters()
         self._forget_loop()
+
+    async def _close_limiters(self) -> None:
+        for limiter in self._limiters.values():
+            await limiter.aclose()
 
     async def aclose(self) -> None:
         """Close the session and every connection. Safe to call twice."""
@@ -118,6 +134,7 @@ class SessionPool:
             await session.close()
             # let the transports finish closing (aiohttp graceful-shutdown note)
             await asyncio.sleep(0)
+        await self._close_limiters()
 
     async def __aenter__(self) -> SessionPool:
         return self

@@ -1,143 +1,206 @@
-"""A per-account request limiter that also obeys the server's 429s.
+"""A per-account request limiter that also learns the server's real limit from its 429s.
 
-InvoiceXpress allows 780 requests per minute per account. The limiter is a
-token bucket whose tokens each come back ``per`` seconds after the request
-that spent them *finished*: the server counted the request somewhere between
-sending and answering, so holding the token from send until ``per`` after the
-answer guarantees that no window of ``per`` seconds, as the server sees it,
-ever holds more than ``requests`` requests. That is why a client configured to
-the real limit never meets a 429, even when a burst queues up at the server.
+InvoiceXpress allows 780 requests per minute per account and documents no
+``Retry-After``. The rules (a window of slots, each held until ``per`` after its
+answer; a pace learned from 429s) live in ``slots.py``; this module waits on
+them: one coroutine at a time per account asks for a slot (FIFO), the others
+queue behind it, so a thousand waiting coroutines cost one timer.
 
-When the server limits harder than configured (a smaller plan, another process
-using the same account), a 429 does two things for every coroutine of the
-account: it pauses them all until the ``Retry-After`` (or the backoff) has
-passed, and, when the window was busy enough for our own traffic to explain
-the 429, it lowers the bucket to what the server really accepted in the last
-window. The bucket then grows back by 5% of the configured rate per
-window while no further 429 arrives.
+With ``RateLimit(store=RedisStore(...))`` the book lives in Redis and every
+process using the same store and account shares it. When Redis cannot be
+reached the limiter keeps going under this process's own book (one warning,
+Redis tried again every ``retry_interval`` s) or, with ``on_unavailable="fail"``,
+raises :class:`~invoicexpress_async.errors.RateLimitStoreError`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import math
-from collections import deque
 from collections.abc import Awaitable, Callable
 
 import attrs
 
 from .._checks import positive_int, positive_number, validator
+from ..errors import RateLimitStoreError
+from .redis_store import RedisSlots, RedisStore, StoreUnavailable, describe, redis_installed
+from .slots import WAIT_FOR_RELEASE, LocalSlots, Ticket
+from .stats import TransportStats
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 
-_RECOVERY_PER_WINDOW = 0.05
-_DECREASE_FACTOR = 0.95
-# a 429 lowers the bucket only when our own traffic explains it: the window held at
-# least this share of what we allow. A stray 429 on a quiet window only pauses.
-_BUSY_WINDOW = 0.4
+logger = logging.getLogger("invoicexpress_async")
+
+_SHARED_POLL = 0.05  # how often a full shared window is asked again (other processes free it)
+_UNLIMITED = Ticket(0)
+
+
+def _store(_instance: object, _attribute: object, value: RedisStore | None) -> None:
+    if value is not None and not isinstance(value, RedisStore):
+        raise TypeError(f"store must be a RedisStore or None, got {type(value).__name__}")
 
 
 @attrs.frozen(kw_only=True)
 class RateLimit:
-    """At most ``requests`` requests in any ``per`` seconds, per account."""
+    """At most ``requests`` requests in any ``per`` seconds, per account.
+
+    ``store`` shares the account's slots with every process and host using the same
+    :class:`RedisStore`; without one the limit is per process.
+    """
 
     requests: int = attrs.field(default=780, validator=validator(positive_int))
     per: float = attrs.field(default=60.0, validator=validator(positive_number))
+    store: RedisStore | None = attrs.field(default=None, validator=_store)
+
+    def __attrs_post_init__(self) -> None:
+        if self.store is not None and not redis_installed():
+            raise ImportError("RateLimit(store=RedisStore(...)) needs redis-py:"
+                              " pip install 'invoicexpress-async[redis]'")
 
 
 class AccountLimiter:
-    """The limiter shared by every client and coroutine of one account."""
+    """The limiter shared by every client and coroutine of one account in a pool."""
 
-    def __init__(self, limit: RateLimit | None, *, clock: Clock, sleep: Sleep) -> None:
+    def __init__(self, limit: RateLimit | None, *, clock: Clock, sleep: Sleep,
+                 account: str = "", lease: float = 120.0) -> None:
         self.limit = limit
         self._clock = clock
         self._sleep = sleep
-        self._stamps: deque[float] = deque()  # when recent requests finished
-        self._in_flight = 0
+        self._local = LocalSlots(limit.requests, limit.per) if limit else None
+        self._shared = (RedisSlots(limit.store, account, requests=limit.requests,
+                                   per=limit.per, lease=lease)
+                        if limit is not None and limit.store is not None else None)
+        self._shared_down_until = -math.inf  # while Redis is unreachable: local slots
+        self._pending: set[asyncio.Task[None]] = set()  # releases on their way to Redis
         self._released = asyncio.Event()
-        self._paused_until = -math.inf
-        self._ceiling = float(limit.requests) if limit else math.inf
-        self._decreased_at = -math.inf
         self._lock = asyncio.Lock()
-        self.rate_limited = 0  # 429s seen for this account
+        self._paused_until = -math.inf  # only without a limit: a 429 still pauses
+        self.stats = TransportStats()  # the account's, over every client of the pool
 
     def detach(self) -> None:
         """Forget the event loop the waits were bound to (its thread is going away);
         the counts stay. Only when no request of this account is in flight."""
         self._released = asyncio.Event()
         self._lock = asyncio.Lock()
+        self._pending.clear()
+        if self._shared is not None:
+            self._shared.detach()
+
+    async def aclose(self) -> None:
+        """Send what is still on its way to the store, then close its connections."""
+        if self._pending:
+            await asyncio.gather(*self._pending, return_exceptions=True)
+        if self._shared is not None:
+            await self._shared.aclose()
+
+    @property
+    def rate(self) -> float | None:
+        """The learned pace in requests per minute; None while the configured limit holds."""
+        if self._shared is not None and self._clock() >= self._shared_down_until:
+            pace = self._shared.rate
+        elif self._local is not None:
+            pace = self._local.rate(self._clock())
+        else:
+            pace = None
+        return None if pace is None else pace * 60.0
 
     @property
     def capacity(self) -> float:
         """Requests currently allowed per window (lower than configured after a 429)."""
         if self.limit is None:
             return math.inf
+        rate = self.rate
         configured = float(self.limit.requests)
-        if self._ceiling >= configured:
-            return configured
-        windows = (self._clock() - self._decreased_at) / self.limit.per
-        grown = self._ceiling + windows * _RECOVERY_PER_WINDOW * configured
-        return min(configured, grown)
+        return configured if rate is None else min(configured, rate / 60.0 * self.limit.per)
 
-    async def acquire(self) -> None:
+    async def acquire(self) -> Ticket:
         """Wait until one more request may be sent for this account, then take a slot.
 
         Every ``acquire`` must be followed by one :meth:`release` when the attempt ends.
         """
         async with self._lock:  # FIFO: only the head waiter sleeps, the others queue
             while True:
-                wait = self._wait_time()
-                if wait <= 0:
-                    self._in_flight += 1
-                    return
-                if wait == math.inf:  # every slot is in flight: wait for one to finish
-                    self._released.clear()
-                    await self._released.wait()
+                outcome = await self._try_acquire()
+                if isinstance(outcome, Ticket):
+                    return outcome
+                if outcome != WAIT_FOR_RELEASE:
+                    await self._sleep(outcome)
+                    continue
+                self._released.clear()
+                if self._shared_in_use():  # other processes free slots too: ask again soon
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._released.wait(), _SHARED_POLL)
                 else:
-                    await self._sleep(wait)
+                    await self._released.wait()
 
-    def release(self) -> None:
-        """The attempt that took a slot has finished (answered or failed)."""
-        self._in_flight -= 1
-        if self.limit is not None:
-            self._stamps.append(self._clock())
-            self._released.set()
+    def release(self, ticket: Ticket, *, accepted: bool) -> None:
+        """The attempt that took ``ticket`` has ended; ``accepted`` unless answered 429."""
+        if ticket.shared:
+            self._later(self._shared_step(lambda shared: shared.release(
+                ticket, accepted=accepted)))
+        elif self._local is not None:
+            self._local.release(ticket, self._clock(), accepted=accepted)
+        self._released.set()
 
-    def _wait_time(self) -> float:
-        now = self._clock()
-        if now < self._paused_until:
-            return self._paused_until - now
-        if self.limit is None:
-            return 0.0
-        self._expire(now)
-        allowed = max(1, int(self.capacity))
-        # finished requests free their slot `per` after finishing; in-flight ones later
-        excess = len(self._stamps) + self._in_flight - allowed
-        if excess < 0:
-            return 0.0
-        if excess >= len(self._stamps):
-            return math.inf
-        return max(self._stamps[excess] + self.limit.per - now, 1e-6)
+    def penalize(self, ticket: Ticket, *, retry_after: float | None, max_pause: float,
+                 backoff: float) -> None:
+        """The attempt of ``ticket`` was answered 429: pause (and slow) the account.
 
-    def _expire(self, now: float) -> None:
-        assert self.limit is not None
-        horizon = now - self.limit.per
-        stamps = self._stamps
-        while stamps and stamps[0] <= horizon:
-            stamps.popleft()
+        ``backoff`` is the pause of an unlimited client when the server gives no
+        ``Retry-After``; a limited one learns its own (see ``slots.py``).
+        """
+        if ticket.shared:
+            self._later(self._shared_step(lambda shared: shared.penalize(
+                ticket, retry_after=retry_after, max_pause=max_pause)))
+        elif self._local is not None:
+            self._local.penalize(ticket, self._clock(), retry_after=retry_after,
+                                 max_pause=max_pause)
+        else:
+            delay = min(retry_after, max_pause) if retry_after is not None else backoff
+            self._paused_until = max(self._paused_until, self._clock() + delay)
 
-    def penalize(self, delay: float) -> None:
-        """A 429 arrived: pause the whole account for ``delay`` s and shrink the bucket."""
-        now = self._clock()
-        self.rate_limited += 1
-        self._paused_until = max(self._paused_until, now + delay)
-        if self.limit is None:
-            return
-        self._expire(now)
-        # the rejected request is in the window too: what the server took is one less
-        accepted = len(self._stamps) + self._in_flight - 1
-        capacity = self.capacity
-        if accepted >= _BUSY_WINDOW * capacity:
-            self._ceiling = max(1.0, min(capacity, accepted) * _DECREASE_FACTOR)
-            self._decreased_at = now
+    def _shared_in_use(self) -> bool:
+        return self._shared is not None and self._clock() >= self._shared_down_until
+
+    async def _try_acquire(self) -> Ticket | float:
+        if self._shared is not None and self._shared_in_use():
+            if self._pending:  # this process's releases and 429s reach Redis first
+                await asyncio.gather(*self._pending, return_exceptions=True)
+            try:
+                outcome = await self._shared.try_acquire()
+            except StoreUnavailable as exc:
+                self._store_failed(exc)
+            else:
+                if self._shared_down_until != -math.inf:
+                    logger.warning("%s is reachable again: the account's limit is shared"
+                                   " again", describe(self._shared.store))
+                    self._shared_down_until = -math.inf
+                return outcome
+        if self._local is None:
+            now = self._clock()
+            return self._paused_until - now if now < self._paused_until else _UNLIMITED
+        return self._local.try_acquire(self._clock())
+
+    def _store_failed(self, exc: StoreUnavailable) -> None:
+        assert self._shared is not None
+        store = self._shared.store
+        if store.on_unavailable == "fail":
+            raise RateLimitStoreError(f"{describe(store)} is unavailable ({exc})") from None
+        if self._shared_down_until == -math.inf:
+            logger.warning("%s is unavailable (%s): this process limits the account on its"
+                           " own until it is back", describe(store), exc)
+        self._shared_down_until = self._clock() + store.retry_interval
+
+    async def _shared_step(self, step: Callable[[RedisSlots], Awaitable[None]]) -> None:
+        assert self._shared is not None
+        # unreachable: the slot's lease runs out on its own; the next acquire notices
+        with contextlib.suppress(StoreUnavailable):
+            await step(self._shared)
+
+    def _later(self, step: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(step)
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)

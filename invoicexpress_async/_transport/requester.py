@@ -37,6 +37,7 @@ from .pool import SessionPool
 from .ratelimit import AccountLimiter, Clock, Sleep
 from .redact import MASK, Scrubber, Secret
 from .retry import SAFE_METHODS, Failure, RetryPolicy, parse_retry_after
+from .stats import TransportStats
 from .timeout import Timeout
 from .urls import checked_file_url, shown
 
@@ -86,18 +87,6 @@ class DownloadSink(Protocol):
     def write(self, chunk: bytes) -> None: ...
 
 
-@attrs.define(slots=True)
-class TransportStats:
-    """Counters a long job can show: attempts sent, retries made, 429s met, seconds spent
-    waiting for the account's limiter, and how many requests wait in it right now."""
-
-    attempts: int = 0
-    retries: int = 0
-    rate_limited: int = 0
-    limiter_wait: float = 0.0
-    waiting: int = 0
-
-
 class Requester:
     """Sends :class:`Request`\\ s for one account through a shared :class:`SessionPool`."""
 
@@ -115,6 +104,7 @@ class Requester:
         self._clock = clock
         self._sleep = sleep
         self.stats = TransportStats()
+        self._counters = (self.stats, limiter.stats)  # this client's, and the account's
 
     def display_url(self, request: Request) -> str:
         """The request's URL as users may see it: the api key masked."""
@@ -131,20 +121,23 @@ class Requester:
         policy = self._retry
         method = request.method
         idempotent = request.idempotent
+        limiter = self._limiter
+        self._count("requests")
         attempt = 0
         while True:
             attempt += 1
             if self._pool.closed:
                 raise self._closed_error(request, attempt)
             queued = self._clock()
-            self.stats.waiting += 1
+            self._count("waiting")
             try:
-                await self._limiter.acquire()
+                ticket = await limiter.acquire()
             finally:
-                self.stats.waiting -= 1
+                self._count("waiting", -1)
             started = self._clock()
-            self.stats.limiter_wait += started - queued
-            self.stats.attempts += 1
+            self._count("limiter_wait", started - queued)
+            self._count("attempts")
+            status = 0
             failure: tuple[Failure, TransportError] | None = None
             oversized: DecodeError | None = None
             cancelled = False
@@ -161,7 +154,8 @@ class Requester:
                     raise
                 failure = Failure.BROKEN, self._closed_error(request, 2)
             finally:  # answered, failed or cancelled: the slot is given back all the same
-                self._limiter.release()
+                limiter.release(ticket, accepted=status not in (0, 429))
+                self._note_rate()
             if cancelled:
                 raise asyncio.CancelledError
             if oversized is not None:
@@ -172,7 +166,7 @@ class Requester:
                 if self._pool.closed:  # what broke the exchange was our own close()
                     raise self._closed_error(request, 2)
                 if attempt < policy.max_attempts and policy.should_retry(idempotent, kind):
-                    self.stats.retries += 1
+                    self._count("retries")
                     await self._sleep(policy.backoff(attempt - 1))
                     continue
                 error.outcome_unknown = policy.outcome_unknown(idempotent, kind)
@@ -189,17 +183,28 @@ class Requester:
                 delay = (retry_after if retry_after is not None
                          else policy.backoff(attempt - 1))
                 if status == 429:
-                    self.stats.rate_limited += 1
-                    self._limiter.penalize(min(delay, policy.max_retry_after))
+                    self._count("rate_limited")
+                    limiter.penalize(ticket, retry_after=retry_after,
+                                     max_pause=policy.max_retry_after, backoff=delay)
+                    self._note_rate()
                 if (not too_long and attempt < policy.max_attempts
                         and policy.should_retry(idempotent, Failure.STATUS, status)):
-                    self.stats.retries += 1
+                    self._count("retries")
                     if status != 429:  # a 429 waits in the limiter, with the whole account
                         await self._sleep(delay)
                     continue
             api_error.outcome_unknown = policy.outcome_unknown(idempotent, Failure.STATUS,
                                                                status)
             raise api_error
+
+    def _count(self, name: str, amount: float = 1) -> None:
+        for stats in self._counters:
+            setattr(stats, name, getattr(stats, name) + amount)
+
+    def _note_rate(self) -> None:
+        rate = self._limiter.rate
+        for stats in self._counters:
+            stats.learned_rate = rate
 
     def _closed_error(self, request: Request, attempt: int) -> TransportError:
         return ClientClosedError(
@@ -300,7 +305,7 @@ class Requester:
             except (aiohttp.ClientError, TimeoutError) as exc:
                 failure, error = self._transport_error(exc, "GET", shown(url))
                 if attempt < policy.max_attempts and policy.should_retry(True, failure):
-                    self.stats.retries += 1
+                    self._count("retries")
                     await self._sleep(policy.backoff(attempt - 1))
                     continue
                 raise error from None
@@ -308,7 +313,7 @@ class Requester:
                 return size
             retry_after = parse_retry_after(headers)
             if (status == 429 or status >= 500) and attempt < policy.max_attempts:
-                self.stats.retries += 1
+                self._count("retries")
                 await self._sleep(min(retry_after, policy.max_retry_after)
                                   if retry_after is not None else policy.backoff(attempt - 1))
                 continue

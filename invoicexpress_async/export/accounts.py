@@ -32,7 +32,7 @@ import attrs
 
 from .. import _config
 from .._transport import SessionPool
-from .._transport.requester import TransportStats
+from .._transport.stats import TransportStats
 from ..client import AsyncInvoiceXpress
 from ..errors import InvoiceXpressError
 from .files import ExportRefused

@@ -1,0 +1,151 @@
+"""The rules of one account's request slots, kept in this process: no I/O, no waiting.
+
+Two rules decide when a request may go:
+
+* **The window**: at most ``requests`` slots in any ``per`` seconds. A slot is
+  taken when the request is sent and given back ``per`` seconds after its
+  answer: the server counted the request somewhere in between, so no window of
+  ``per`` seconds, as the server sees it, ever holds more than ``requests``.
+* **The learned rate**: the API documents no ``Retry-After``, so a server
+  stricter than configured (a smaller plan, another process) has to be learned
+  from its 429s, the way TCP learns a link: a 429 cuts the pace to half what got
+  through, pauses the account (2 s, doubling while 429s go on), then lets one
+  probe through at a time until one is accepted. That first accepted probe tells
+  what the server really took over the window (accepted / time, the pauses
+  included); 90% of it becomes the pace, which then grows by 0.3% a second (18%
+  a minute) until the configured rate is reached and pacing stops. 429s of
+  requests that were already on their way when the pause began are the same
+  event: they neither cut nor lengthen it.
+
+:class:`LocalSlots` is the in-process book; ``redis_store.py`` keeps the same
+book in Redis, with the constants below passed to its script.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+import attrs
+
+CUT = 0.5  # a 429 halves the pace while the account probes
+MARGIN = 0.9  # the pace after a probe went through: 90% of what the server took
+GROWTH = 0.003  # per second, of the pace set last
+FIRST_PAUSE = 2.0  # seconds without Retry-After, doubling while the 429s go on: a
+# shorter first pause almost never outlasts a server window, and every probe is a 429
+MIN_SPAN = 1.0  # a rate is never measured over less than a second
+FLOOR = 0.01  # the pace never drops below 1% of the configured rate
+WAIT_FOR_RELEASE = math.inf
+
+
+@attrs.frozen(slots=True)
+class Ticket:
+    """A granted slot: what to hand back to ``release`` and ``penalize``."""
+
+    seq: int  # grants are numbered: a 429 event covers every grant made before it
+    shared: bool = False  # granted by the shared store rather than this process
+
+
+def pace(rate: float, rate_at: float, now: float, configured: float) -> float | None:
+    """The pace (requests/s) at ``now`` of a rate learned at ``rate_at``; None once it
+    has grown back to the configured rate (pacing stops)."""
+    grown = rate * (1.0 + GROWTH * max(0.0, now - rate_at))
+    return None if grown >= configured else grown
+
+
+def pause_for(streak: int, retry_after: float | None, max_pause: float) -> float:
+    """How long the account waits after the ``streak``-th 429 in a row."""
+    if retry_after is not None:
+        return min(retry_after, max_pause)
+    return min(max_pause, FIRST_PAUSE * 2.0 ** (streak - 1))
+
+
+class LocalSlots:
+    """One account's slots in this process (see the module docstring for the rules)."""
+
+    def __init__(self, requests: int, per: float) -> None:
+        self.requests = requests
+        self.per = per
+        self.configured_rate = requests / per
+        self._finished: deque[float] = deque()  # when recent requests were answered
+        self._in_flight = 0
+        self._paused_until = -math.inf
+        self._rate: float | None = None
+        self._rate_at = 0.0
+        self._last_grant = -math.inf
+        self._window_start = 0.0
+        self._streak = 0
+        self._event_seq = 0  # the last grant made before the current 429 event began
+        self._granted = 0
+
+    def rate(self, now: float) -> float | None:
+        """The learned pace in requests/s, None while the configured limit holds."""
+        if self._rate is None:
+            return None
+        current = pace(self._rate, self._rate_at, now, self.configured_rate)
+        if current is None:
+            self._rate = None
+        return current
+
+    def try_acquire(self, now: float) -> Ticket | float:
+        """A slot now, or how long to wait (``WAIT_FOR_RELEASE``: until one is released)."""
+        if now < self._paused_until:
+            return self._paused_until - now
+        if self._streak and self._in_flight:  # probing: one request at a time
+            return WAIT_FOR_RELEASE
+        self._expire(now)
+        excess = len(self._finished) + self._in_flight - self.requests
+        if excess >= 0:
+            if excess >= len(self._finished):
+                return WAIT_FOR_RELEASE
+            return max(self._finished[excess] + self.per - now, 1e-6)
+        rate = self.rate(now)
+        if rate is not None and now < self._last_grant + 1.0 / rate:
+            return self._last_grant + 1.0 / rate - now
+        if not self._finished and not self._in_flight:
+            self._window_start = now
+        self._in_flight += 1
+        self._last_grant = now
+        self._granted += 1
+        return Ticket(self._granted)
+
+    def release(self, ticket: Ticket, now: float, *, accepted: bool) -> None:
+        """The attempt ended; ``accepted`` when the server answered anything but 429."""
+        self._in_flight -= 1
+        self._finished.append(now)
+        if accepted and self._streak and ticket.seq > self._event_seq:
+            self._streak = 0  # the probe went through: pace under what the server took
+            self._set_rate(MARGIN * self._taken(now), now)
+
+    def penalize(self, ticket: Ticket, now: float, *, retry_after: float | None,
+                 max_pause: float) -> None:
+        """The attempt of ``ticket`` was answered 429."""
+        if ticket.seq <= self._event_seq:  # sent before this 429 event began
+            if retry_after is not None:
+                self._paused_until = max(self._paused_until,
+                                         now + min(retry_after, max_pause))
+            return
+        self._streak += 1
+        self._event_seq = self._granted
+        if self._streak == 1:
+            current = self.rate(now)
+            self._set_rate(CUT * (self._taken(now) if current is None else current), now)
+        self._paused_until = max(self._paused_until,
+                                 now + pause_for(self._streak, retry_after, max_pause))
+
+    def _taken(self, now: float) -> float:
+        """Requests per second the server took over the current window."""
+        self._expire(now)
+        span = max(MIN_SPAN, min(self.per, now - self._window_start))
+        return (len(self._finished) + self._in_flight) / span
+
+    def _set_rate(self, rate: float, now: float) -> None:
+        floor = FLOOR * self.configured_rate
+        self._rate = None if rate >= self.configured_rate else max(floor, rate)
+        self._rate_at = now
+
+    def _expire(self, now: float) -> None:
+        horizon = now - self.per
+        finished = self._finished
+        while finished and finished[0] <= horizon:
+            finished.popleft()
