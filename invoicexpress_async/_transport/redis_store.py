@@ -145,7 +145,7 @@ def _redacted(url: str) -> str:
     return str(parsed.with_user(None).with_password(None))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen
 class RedisStore:
     """Where an account's limiter keeps its slots so that many processes share them.
 
@@ -159,10 +159,12 @@ class RedisStore:
     """
 
     url: str = attrs.field(validator=validator(text), repr=_redacted)
-    prefix: str = attrs.field(default="invoicexpress", validator=validator(text))
-    on_unavailable: Literal["local", "fail"] = attrs.field(default="local")
-    retry_interval: float = attrs.field(default=5.0, validator=validator(positive_number))
-    timeout: float = attrs.field(default=1.0, validator=validator(positive_number))
+    prefix: str = attrs.field(default="invoicexpress", validator=validator(text), kw_only=True)
+    on_unavailable: Literal["local", "fail"] = attrs.field(default="local", kw_only=True)
+    retry_interval: float = attrs.field(default=5.0, validator=validator(positive_number),
+                                        kw_only=True)
+    timeout: float = attrs.field(default=1.0, validator=validator(positive_number),
+                                 kw_only=True)
 
     @on_unavailable.validator
     def _check_on_unavailable(self, _: Any, value: object) -> None:
