@@ -38,6 +38,7 @@ from .ratelimit import AccountLimiter, Clock, Sleep
 from .redact import MASK, Scrubber, Secret
 from .retry import SAFE_METHODS, Failure, RetryPolicy, parse_retry_after
 from .stats import TransportStats
+from .telemetry import TELEMETRY, RequestRecord
 from .timeout import Timeout
 from .urls import checked_file_url, shown
 
@@ -60,6 +61,7 @@ class Request:
 
     ``idempotent`` says whether sending it twice does no harm; it defaults to
     True only for GET/HEAD/OPTIONS. Operations set it from what they do.
+    ``template`` is the path with its placeholders (``/invoices/{id}.json``).
     """
 
     method: str
@@ -67,6 +69,7 @@ class Request:
     query: Sequence[tuple[str, str]] = ()
     json: Any = None
     idempotent: bool = attrs.field(default=attrs.Factory(_safe_method, takes_self=True))
+    template: str | None = None  # the path before ids were filled in, for telemetry
 
 
 @attrs.frozen(slots=True)
@@ -114,10 +117,17 @@ class Requester:
     async def send(self, request: Request) -> Response:
         """Send ``request`` under the retry policy; return its 2xx answer, decoded.
 
-        Every error leaves from this frame, outside any ``except`` block: its traceback
-        and context hold no aiohttp frame, whose locals carry the key-bearing URL
-        (what ``capture_locals`` tracebacks and error trackers would show).
+        With OpenTelemetry installed the whole exchange (every attempt) is one span.
         """
+        if not TELEMETRY.enabled:
+            return await self._send(request, None)
+        with TELEMETRY.request(request.method, request.template or request.path) as record:
+            return await self._send(request, record)
+
+    async def _send(self, request: Request, record: RequestRecord | None) -> Response:
+        """Every error leaves from this frame, outside any ``except`` block: its traceback
+        and context hold no aiohttp frame, whose locals carry the key-bearing URL
+        (what ``capture_locals`` tracebacks and error trackers would show)."""
         policy = self._retry
         method = request.method
         idempotent = request.idempotent
@@ -137,6 +147,9 @@ class Requester:
             started = self._clock()
             self._count("limiter_wait", started - queued)
             self._count("attempts")
+            if record is not None:
+                record.attempts += 1
+                record.limiter_wait += started - queued
             status = 0
             failure: tuple[Failure, TransportError] | None = None
             oversized: DecodeError | None = None
@@ -172,6 +185,9 @@ class Requester:
                 error.outcome_unknown = policy.outcome_unknown(idempotent, kind)
                 raise error
             self._log(request, status, started, attempt)
+            if record is not None:
+                record.status = status
+                record.rate_limited += status == 429
             if 200 <= status < 300:
                 return Response(status, headers, self._decode(raw, request))
 

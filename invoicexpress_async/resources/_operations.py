@@ -45,7 +45,7 @@ class Operation:
     def request(self, *, query: Query | None = None, body: Any = None,
                 **parts: object) -> Request:
         return Request(self.method, self.path.format(**parts), tuple(query or ()), body,
-                       idempotent=self.idempotent)
+                       idempotent=self.idempotent, template=self.path)
 
     def body(self, model: Any = None, *, fields: Mapping[str, Any] | None = None,
              **top_level: Any) -> dict[str, Any]:

@@ -1,0 +1,118 @@
+"""OpenTelemetry spans and metrics for each request, when ``opentelemetry-api`` is installed.
+
+Without it (``pip install 'invoicexpress-async[otel]'`` adds it) every hook here
+is a no-op that costs one attribute check per request. With it, each logical
+request is one client span named ``"{method} {url.template}"`` and feeds three
+instruments, all through the global providers the application configured (the
+API's proxies pick up a provider set after this module was imported):
+
+* ``http.client.request.duration`` (s): method, path template, status;
+* ``invoicexpress.client.limiter.wait`` (s): time spent waiting for the account's slot;
+* ``invoicexpress.client.rate_limited``: answers 429.
+
+Only the path *template* (``/invoices/{id}.json``) is recorded, never a URL: URLs
+carry the api key.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+try:
+    from opentelemetry import metrics as _metrics
+    from opentelemetry import trace as _trace
+except ImportError:  # the extra is not installed: everything below does nothing
+    _metrics = None  # type: ignore[assignment]
+    _trace = None  # type: ignore[assignment]
+
+_SCOPE = "invoicexpress_async"
+
+
+class Telemetry:
+    """The tracer and instruments of this package, made on first use."""
+
+    def __init__(self) -> None:
+        self.enabled = _trace is not None
+        self._ready = False
+        self._tracer: Any = None
+        self._duration: Any = None
+        self._wait: Any = None
+        self._rate_limited: Any = None
+
+    def _setup(self) -> None:
+        from .. import __version__
+
+        assert _trace is not None and _metrics is not None
+        self._tracer = _trace.get_tracer(_SCOPE, __version__)
+        meter = _metrics.get_meter(_SCOPE, __version__)
+        self._duration = meter.create_histogram(
+            "http.client.request.duration", unit="s",
+            description="Duration of InvoiceXpress requests, retries and waits included")
+        self._wait = meter.create_histogram(
+            "invoicexpress.client.limiter.wait", unit="s",
+            description="Time a request waited for its account's rate-limit slot")
+        self._rate_limited = meter.create_counter(
+            "invoicexpress.client.rate_limited", unit="{response}",
+            description="Answers 429 Too Many Requests")
+        self._ready = True
+
+    @contextmanager
+    def request(self, method: str, template: str) -> Iterator[RequestRecord]:
+        """Wrap one logical request (all its attempts) in a span and its metrics."""
+        if not self._ready:
+            self._setup()
+        record = RequestRecord(method, template)
+        started = time.perf_counter()
+        with self._tracer.start_as_current_span(
+                f"{method} {template}", kind=_trace.SpanKind.CLIENT,
+                record_exception=False, set_status_on_exception=False) as span:
+            try:
+                yield record
+            except BaseException as exc:
+                record.error = type(exc).__name__
+                raise
+            finally:
+                attributes = record.attributes()
+                span.set_attributes({**attributes, "invoicexpress.attempts": record.attempts,
+                                     "invoicexpress.limiter.wait": record.limiter_wait})
+                if record.error is not None:
+                    span.set_status(_trace.StatusCode.ERROR,
+                                    record.error)
+                self._duration.record(time.perf_counter() - started, attributes)
+                self._wait.record(record.limiter_wait, {"http.request.method": method,
+                                                        "url.template": template})
+                if record.rate_limited:
+                    self._rate_limited.add(record.rate_limited,
+                                           {"http.request.method": method,
+                                            "url.template": template})
+
+
+class RequestRecord:
+    """What the requester learns about one request while sending it."""
+
+    __slots__ = ("attempts", "error", "limiter_wait", "method", "rate_limited", "status",
+                 "template")
+
+    def __init__(self, method: str, template: str) -> None:
+        self.method = method
+        self.template = template
+        self.status: int | None = None
+        self.attempts = 0
+        self.limiter_wait = 0.0
+        self.rate_limited = 0
+        self.error: str | None = None
+
+    def attributes(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"http.request.method": self.method,
+                                 "url.template": self.template}
+        if self.status is not None:
+            found["http.response.status_code"] = self.status
+        if self.error is not None:
+            found["error.type"] = self.error
+        return found
+
+
+TELEMETRY = Telemetry()
