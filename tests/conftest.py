@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -9,6 +9,7 @@ import pytest
 import invoicexpress_async as ix
 from invoicexpress_async.sandbox import Sandbox
 
+from .redis_server import RedisServer
 from .scripted import Scripted
 
 CANARY_KEY = "CANARY-k3y-4f1d9c"
@@ -77,3 +78,17 @@ async def sandbox() -> AsyncIterator[Sandbox]:
 async def sandbox_api(sandbox: Sandbox) -> AsyncIterator[ix.AsyncInvoiceXpress]:
     async with ix.AsyncInvoiceXpress(**sandbox.client_kwargs()) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """A real redis-server on loopback for the whole run (see redis_server.py)."""
+    with RedisServer() as server:
+        yield server
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    """The server's URL, emptied for this test."""
+    redis_server.command("FLUSHALL")
+    return redis_server.url

@@ -6,15 +6,22 @@ Story (#13): the default ``RateLimit()`` (780/60) against a server that allows 5
 
 from __future__ import annotations
 
+import pytest
+
 import invoicexpress_async as ix
 from invoicexpress_async.sandbox import Sandbox
 
 PATIENT = ix.RetryPolicy(max_attempts=8)
 
 
-async def test_a_stricter_server_without_retry_after_costs_a_handful_of_429s() -> None:
+@pytest.mark.parametrize("shared", [False, True], ids=["local", "redis"])
+async def test_a_stricter_server_without_retry_after_costs_a_handful_of_429s(
+        shared: bool, request: pytest.FixtureRequest) -> None:
+    # the same rules whether the book is kept in this process or in Redis
+    store = ix.RedisStore(request.getfixturevalue("redis_url")) if shared else None
     async with Sandbox(invoices=1_500, rate_limit=(50, 5.0), retry_after=False) as sandbox, \
-            ix.AsyncInvoiceXpress(**sandbox.client_kwargs(), retry=PATIENT) as api:
+            ix.AsyncInvoiceXpress(**sandbox.client_kwargs(), retry=PATIENT,
+                                  rate_limit=ix.RateLimit(store=store)) as api:
         ids = [invoice.id async for invoice in api.invoices.list(per_page=10)]
         refused = sandbox.state.counts["429_limit"]
         stats = api.stats

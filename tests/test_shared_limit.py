@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,18 +21,6 @@ from invoicexpress_async.sandbox import Sandbox
 from .redis_server import RedisServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def redis_server() -> Iterator[RedisServer]:
-    with RedisServer() as server:
-        yield server
-
-
-@pytest.fixture
-def redis_url(redis_server: RedisServer) -> str:
-    redis_server.command("FLUSHALL")
-    return redis_server.url
 
 
 def shared(url: str, requests: int, per: float, **store: object) -> ix.RateLimit:
@@ -73,8 +60,9 @@ async def test_a_429_pauses_and_slows_the_other_process_too(redis_url: str) -> N
     limit = shared(redis_url, 100, 10.0)
     first, second = limiter(limit), limiter(limit)
     try:
-        ticket = await first.acquire()
-        first.release(ticket, accepted=False)
+        for accepted in (True, True, False):  # two went through, the third is refused
+            ticket = await first.acquire()
+            first.release(ticket, accepted=accepted)
         first.penalize(ticket, retry_after=0.6, max_pause=60.0, backoff=0.0)
         await asyncio.sleep(0.05)  # the 429 reaches Redis in a round trip
         started = time.monotonic()

@@ -241,10 +241,12 @@ async def test_retry_after_above_cap_raises_at_once(make_api: Any, scripted: Scr
 
 async def test_429_without_retry_after_pauses_the_account_and_slows_it(
         api: ix.AsyncInvoiceXpress, scripted: Scripted, fake_time: FakeTime) -> None:
+    scripted.get("/sequences.json", payload=SEQUENCES)
     scripted.get("/sequences.json", status=429)
     scripted.get("/sequences.json", payload=SEQUENCES)
     await api.sequences.list()
-    assert len(scripted.calls("GET", "/sequences.json")) == 2
+    await api.sequences.list()
+    assert len(scripted.calls("GET", "/sequences.json")) == 3
     assert sum(fake_time.sleeps) == FIRST_PAUSE
     assert api.stats.rate_limited == 1 and api.stats.learned_rate is not None
 

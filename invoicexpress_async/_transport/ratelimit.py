@@ -89,10 +89,14 @@ class AccountLimiter:
         if self._shared is not None:
             self._shared.detach()
 
-    async def aclose(self) -> None:
-        """Send what is still on its way to the store, then close its connections."""
+    async def flush(self) -> None:
+        """Wait until this process's releases and 429s have reached the store."""
         if self._pending:
             await asyncio.gather(*self._pending, return_exceptions=True)
+
+    async def aclose(self) -> None:
+        """Send what is still on its way to the store, then close its connections."""
+        await self.flush()
         if self._shared is not None:
             await self._shared.aclose()
 
@@ -167,8 +171,7 @@ class AccountLimiter:
 
     async def _try_acquire(self) -> Ticket | float:
         if self._shared is not None and self._shared_in_use():
-            if self._pending:  # this process's releases and 429s reach Redis first
-                await asyncio.gather(*self._pending, return_exceptions=True)
+            await self.flush()  # this process's releases and 429s reach Redis first
             try:
                 outcome = await self._shared.try_acquire()
             except StoreUnavailable as exc:

@@ -41,12 +41,14 @@ local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 redis.call('ZREMRANGEBYSCORE', inflight, '-inf', now)
 redis.call('ZREMRANGEBYSCORE', done, '-inf', now)
 local s = redis.call('HMGET', state, 'paused_until', 'rate', 'rate_at', 'last_grant',
-                     'streak', 'window_start', 'event_seq', 'granted')
+                     'streak', 'window_start', 'event_seq', 'granted', 'burst',
+                     'burst_since')
 local paused_until = tonumber(s[1]) or 0
 local rate, rate_at = tonumber(s[2]), tonumber(s[3]) or 0
 local last_grant, streak = tonumber(s[4]) or -1e18, tonumber(s[5]) or 0
 local window_start, event_seq = tonumber(s[6]) or now, tonumber(s[7]) or 0
 local granted = tonumber(s[8]) or 0
+local burst, burst_since = tonumber(s[9]) or 0, tonumber(s[10]) or now
 
 local function keep()
   local ttl = math.ceil(per + lease + 60000)
@@ -70,10 +72,6 @@ local function set_rate(value)
     redis.call('HSET', state, 'rate', tostring(math.max(floor * configured, value)))
   end
   redis.call('HSET', state, 'rate_at', tostring(now))
-end
-local function taken()
-  local span = math.max(min_span, math.min(per, now - window_start))
-  return (redis.call('ZCARD', done) + redis.call('ZCARD', inflight)) * 1000 / span
 end
 local function shown(value) if value then return tostring(value) end return '' end
 
@@ -106,7 +104,7 @@ if step == 'release' then
   redis.call('ZADD', done, now + per, token)
   if ARGV[12] == '1' and streak > 0 and seq > event_seq then
     redis.call('HSET', state, 'streak', 0)
-    set_rate(margin * taken())
+    if burst > 0 then set_rate(margin * burst * 1000 / math.max(min_span, now - burst_since)) end
   end
   keep()
   return {'ok', '', shown(pace())}
@@ -123,10 +121,15 @@ else
   redis.call('HSET', state, 'streak', streak, 'event_seq', granted)
   if streak == 1 then
     local current = pace()
-    set_rate(cut * (current or taken()))
+    burst = redis.call('ZCARD', done) + redis.call('ZCARD', inflight) - 1
+    burst_since = math.max(window_start, now - per)
+    redis.call('HSET', state, 'burst', burst, 'burst_since', tostring(burst_since))
+    if current or burst > 0 then
+      set_rate(cut * (current or burst * 1000 / math.max(min_span, now - burst_since)))
+    end
   end
   if retry_after then pause = math.min(retry_after, max_pause)
-  else pause = math.min(max_pause, first_pause * 2 ^ (streak - 1)) end
+  else pause = math.min(max_pause, per, first_pause * 2 ^ (streak - 1)) end
 end
 redis.call('HSET', state, 'paused_until', tostring(math.max(paused_until, now + pause)))
 keep()

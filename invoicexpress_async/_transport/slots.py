@@ -10,9 +10,9 @@ Two rules decide when a request may go:
   stricter than configured (a smaller plan, another process) has to be learned
   from its 429s, the way TCP learns a link: a 429 cuts the pace to half what got
   through, pauses the account (2 s, doubling while 429s go on), then lets one
-  probe through at a time until one is accepted. That first accepted probe tells
-  what the server really took over the window (accepted / time, the pauses
-  included); 90% of it becomes the pace, which then grows by 0.3% a second (18%
+  probe through at a time until one is accepted. What the server had taken
+  before refusing, over the time from then until that probe went through (the
+  pauses included), is the rate it really allows; 90% of it becomes the pace, which then grows by 0.3% a second (18%
   a minute) until the configured rate is reached and pacing stops. 429s of
   requests that were already on their way when the pause began are the same
   event: they neither cut nor lengthen it.
@@ -53,11 +53,13 @@ def pace(rate: float, rate_at: float, now: float, configured: float) -> float | 
     return None if grown >= configured else grown
 
 
-def pause_for(streak: int, retry_after: float | None, max_pause: float) -> float:
-    """How long the account waits after the ``streak``-th 429 in a row."""
+def pause_for(streak: int, retry_after: float | None, max_pause: float, per: float) -> float:
+    """How long the account waits after the ``streak``-th 429 in a row. Without a
+    ``Retry-After`` never longer than the configured window: the server's is taken to
+    be no longer than that."""
     if retry_after is not None:
         return min(retry_after, max_pause)
-    return min(max_pause, FIRST_PAUSE * 2.0 ** (streak - 1))
+    return min(max_pause, per, FIRST_PAUSE * 2.0 ** (streak - 1))
 
 
 class LocalSlots:
@@ -74,6 +76,8 @@ class LocalSlots:
         self._rate_at = 0.0
         self._last_grant = -math.inf
         self._window_start = 0.0
+        self._burst = 0  # what the server had taken when the current 429 event began
+        self._burst_since = 0.0  # ... counted from then
         self._streak = 0
         self._event_seq = 0  # the last grant made before the current 429 event began
         self._granted = 0
@@ -115,7 +119,9 @@ class LocalSlots:
         self._finished.append(now)
         if accepted and self._streak and ticket.seq > self._event_seq:
             self._streak = 0  # the probe went through: pace under what the server took
-            self._set_rate(MARGIN * self._taken(now), now)
+            if self._burst:  # a refusal of the very first request teaches no rate
+                span = max(MIN_SPAN, now - self._burst_since)
+                self._set_rate(MARGIN * self._burst / span, now)
 
     def penalize(self, ticket: Ticket, now: float, *, retry_after: float | None,
                  max_pause: float) -> None:
@@ -129,15 +135,14 @@ class LocalSlots:
         self._event_seq = self._granted
         if self._streak == 1:
             current = self.rate(now)
-            self._set_rate(CUT * (self._taken(now) if current is None else current), now)
+            self._expire(now)
+            self._burst = len(self._finished) + self._in_flight - 1  # all but this one
+            self._burst_since = max(self._window_start, now - self.per)
+            taken = self._burst / max(MIN_SPAN, now - self._burst_since)
+            if current is not None or taken:
+                self._set_rate(CUT * (taken if current is None else current), now)
         self._paused_until = max(self._paused_until,
-                                 now + pause_for(self._streak, retry_after, max_pause))
-
-    def _taken(self, now: float) -> float:
-        """Requests per second the server took over the current window."""
-        self._expire(now)
-        span = max(MIN_SPAN, min(self.per, now - self._window_start))
-        return (len(self._finished) + self._in_flight) / span
+                                 now + pause_for(self._streak, retry_after, max_pause, self.per))
 
     def _set_rate(self, rate: float, now: float) -> None:
         floor = FLOOR * self.configured_rate
