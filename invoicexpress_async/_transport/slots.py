@@ -12,8 +12,8 @@ Two rules decide when a request may go:
   through, pauses the account (2 s, doubling while 429s go on), then lets one
   probe through at a time until one is accepted. What the server had taken
   before refusing, over the time from then until that probe went through (the
-  pauses included), is the rate it really allows; 90% of it becomes the pace, which then grows by 0.3% a second (18%
-  a minute) until the configured rate is reached and pacing stops. 429s of
+  pauses included), is the rate it really allows; 90% of it becomes the pace,
+  which then grows by 0.3% a second (18% a minute) until the configured rate is reached and pacing stops. 429s of
   requests that were already on their way when the pause began are the same
   event: they neither cut nor lengthen it.
 
