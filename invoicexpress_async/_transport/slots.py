@@ -13,9 +13,10 @@ Two rules decide when a request may go:
   probe through at a time until one is accepted. What the server had taken
   before refusing, over the time from then until that probe went through (the
   pauses included), is the rate it really allows; 90% of it becomes the pace,
-  which then grows by 0.3% a second (18% a minute) until the configured rate is reached and pacing stops. 429s of
-  requests that were already on their way when the pause began are the same
-  event: they neither cut nor lengthen it.
+  which then grows by 0.3% a second (18% a minute) until the configured rate
+  is reached and pacing stops. Without ``Retry-After`` a pause never outlasts
+  the configured window. 429s of requests that were already on their way when
+  the pause began are the same event: they neither cut nor lengthen it.
 
 :class:`LocalSlots` is the in-process book; ``redis_store.py`` keeps the same
 book in Redis, with the constants below passed to its script.
