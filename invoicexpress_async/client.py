@@ -133,7 +133,7 @@ class AsyncInvoiceXpress:
     def stats(self) -> TransportStats:
         """This client's numbers so far: requests, attempts, retries, 429s, seconds
         waited in the limiter, and the rate the limiter learned (see TransportStats)."""
-        return self._requester.stats
+        return self._requester.current_stats()
 
     @property
     def pool(self) -> SessionPool:

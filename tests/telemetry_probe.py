@@ -30,7 +30,7 @@ def main() -> None:
         from invoicexpress_async._transport.telemetry import TELEMETRY
 
         asyncio.run(requests())
-        print(json.dumps({"enabled": TELEMETRY.enabled}))
+        print(json.dumps({"installed": TELEMETRY.installed}))
         return
     from opentelemetry import metrics, trace
     from opentelemetry.sdk.metrics import MeterProvider

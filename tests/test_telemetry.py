@@ -50,4 +50,4 @@ def test_spans_and_metrics_name_the_template_and_never_the_key() -> None:
 
 def test_without_opentelemetry_nothing_is_recorded_and_requests_work() -> None:
     _, found = probe("absent")
-    assert found == {"enabled": False}
+    assert found == {"installed": False}

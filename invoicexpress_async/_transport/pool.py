@@ -93,6 +93,15 @@ class SessionPool:
             total.add(limiter.stats)
         return total
 
+    def account_stats(self) -> dict[str, TransportStats]:
+        """Each account's counts (every client of it in this pool), with its learned
+        rate, keyed ``"account@base_url"``."""
+        found = {}
+        for key, limiter in self._limiters.items():
+            limiter.stats.learned_rate = limiter.rate
+            found[key] = limiter.stats
+        return found
+
     def open_connections(self) -> int | None:
         """Sockets the pool holds right now (in use and idle), for monitoring; None when
         the installed aiohttp does not tell (it is read from its connector's internals)."""

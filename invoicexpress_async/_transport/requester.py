@@ -107,7 +107,7 @@ class Requester:
         self._clock = clock
         self._sleep = sleep
         self.stats = TransportStats()
-        self._counters = (self.stats, limiter.stats)  # this client's, and the account's
+        self._account_stats = limiter.stats  # every client of the account, in this pool
 
     def display_url(self, request: Request) -> str:
         """The request's URL as users may see it: the api key masked."""
@@ -132,21 +132,27 @@ class Requester:
         method = request.method
         idempotent = request.idempotent
         limiter = self._limiter
-        self._count("requests")
+        mine, account = self.stats, self._account_stats
+        mine.requests += 1
+        account.requests += 1
         attempt = 0
         while True:
             attempt += 1
             if self._pool.closed:
                 raise self._closed_error(request, attempt)
             queued = self._clock()
-            self._count("waiting")
+            mine.waiting += 1
+            account.waiting += 1
             try:
                 ticket = await limiter.acquire()
             finally:
-                self._count("waiting", -1)
+                mine.waiting -= 1
+                account.waiting -= 1
             started = self._clock()
-            self._count("limiter_wait", started - queued)
-            self._count("attempts")
+            mine.limiter_wait += started - queued
+            account.limiter_wait += started - queued
+            mine.attempts += 1
+            account.attempts += 1
             if record is not None:
                 record.attempts += 1
                 record.limiter_wait += started - queued
@@ -168,7 +174,6 @@ class Requester:
                 failure = Failure.BROKEN, self._closed_error(request, 2)
             finally:  # answered, failed or cancelled: the slot is given back all the same
                 limiter.release(ticket, accepted=status not in (0, 429))
-                self._note_rate()
             if cancelled:
                 raise asyncio.CancelledError
             if oversized is not None:
@@ -202,7 +207,6 @@ class Requester:
                     self._count("rate_limited")
                     limiter.penalize(ticket, retry_after=retry_after,
                                      max_pause=policy.max_retry_after, backoff=delay)
-                    self._note_rate()
                 if (not too_long and attempt < policy.max_attempts
                         and policy.should_retry(idempotent, Failure.STATUS, status)):
                     self._count("retries")
@@ -213,14 +217,15 @@ class Requester:
                                                                status)
             raise api_error
 
-    def _count(self, name: str, amount: float = 1) -> None:
-        for stats in self._counters:
-            setattr(stats, name, getattr(stats, name) + amount)
+    def _count(self, name: str) -> None:
+        """One more of ``name`` for this client and its account (the rarer counts)."""
+        for stats in (self.stats, self._account_stats):
+            setattr(stats, name, getattr(stats, name) + 1)
 
-    def _note_rate(self) -> None:
-        rate = self._limiter.rate
-        for stats in self._counters:
-            stats.learned_rate = rate
+    def current_stats(self) -> TransportStats:
+        """This client's counts, with the account's learned rate as of now."""
+        self.stats.learned_rate = self._limiter.rate
+        return self.stats
 
     def _closed_error(self, request: Request, attempt: int) -> TransportError:
         return ClientClosedError(

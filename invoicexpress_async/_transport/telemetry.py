@@ -1,7 +1,8 @@
 """OpenTelemetry spans and metrics for each request, when ``opentelemetry-api`` is installed.
 
-Without it (``pip install 'invoicexpress-async[otel]'`` adds it) every hook here
-is a no-op that costs one attribute check per request. With it, each logical
+Without it (``pip install 'invoicexpress-async[otel]'`` adds it), or with it but
+no tracer or meter provider configured yet, a request costs one check here. With
+a provider set, each logical
 request is one client span named ``"{method} {url.template}"`` and feeds three
 instruments, all through the global providers the application configured (the
 API's proxies pick up a provider set after this module was imported):
@@ -27,6 +28,10 @@ try:
 except ImportError:  # the extra is not installed: everything below does nothing
     _metrics = None  # type: ignore[assignment]
     _trace = None  # type: ignore[assignment]
+    _UNSET: tuple[type, ...] = ()
+else:  # the API's placeholders until an application sets its providers
+    _UNSET = (_trace.ProxyTracerProvider, _trace.NoOpTracerProvider,
+              type(_metrics.get_meter_provider()), _metrics.NoOpMeterProvider)
 
 _SCOPE = "invoicexpress_async"
 
@@ -35,12 +40,23 @@ class Telemetry:
     """The tracer and instruments of this package, made on first use."""
 
     def __init__(self) -> None:
-        self.enabled = _trace is not None
+        self.installed = _trace is not None
         self._ready = False
         self._tracer: Any = None
         self._duration: Any = None
         self._wait: Any = None
         self._rate_limited: Any = None
+
+    @property
+    def enabled(self) -> bool:
+        """Whether anything would be recorded: the API is installed and the application
+        set a tracer or meter provider (checked per request: it may do so later)."""
+        if self._ready:  # a provider, once set, cannot be unset
+            return True
+        if _trace is None:
+            return False
+        return not (isinstance(_trace.get_tracer_provider(), _UNSET)
+                    and isinstance(_metrics.get_meter_provider(), _UNSET))
 
     def _setup(self) -> None:
         from .. import __version__
