@@ -1,10 +1,11 @@
-"""Developer sessions: tests, lint, typecheck, generate/check_generated, bench."""
+"""Developer sessions: tests, lint, typecheck, generate/check_generated, docs, build, bench."""
 
 from __future__ import annotations
 
 import nox
 
-nox.options.sessions = ["tests", "aiohttp_range", "lint", "typecheck", "check_generated"]
+nox.options.sessions = ["tests", "aiohttp_range", "lint", "typecheck", "check_generated", "docs",
+                        "build"]
 nox.options.reuse_existing_virtualenvs = True
 
 
@@ -28,7 +29,8 @@ def aiohttp_range(session: nox.Session, aiohttp: str) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     session.install("ruff")
-    session.run("ruff", "check", "invoicexpress_async", "tests", "scripts", "benchmarks")
+    session.run("ruff", "check", "invoicexpress_async", "tests", "scripts", "benchmarks",
+                "examples")
 
 
 @nox.session
@@ -63,3 +65,39 @@ def reliability(session: nox.Session) -> None:
     """The long load run: 200 accounts, 50,000 requests with faults; updates the README."""
     session.install("-e", ".[dev,cli]")
     session.run("python", "scripts/load_run.py")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site; --strict makes a broken reference or link fail."""
+    session.install("-e", ".[docs]")
+    session.env["NO_MKDOCS_2_WARNING"] = "1"
+    session.run("mkdocs", "build", "--strict", "--site-dir", "site", *session.posargs)
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Build the sdist and wheel, check them with twine, then install the wheel alone into a
+    fresh virtualenv (outside the repo) and run the command from it."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    session.install("build", "twine")
+    shutil.rmtree("dist", ignore_errors=True)
+    session.run("python", "-m", "build")
+    session.run("twine", "check", "--strict", *map(str, Path("dist").glob("*")))
+    (wheel,) = Path("dist").glob("*.whl")
+    with tempfile.TemporaryDirectory() as elsewhere:
+        venv = Path(elsewhere) / "venv"
+        session.run("python", "-m", "venv", str(venv))
+        session.run(str(venv / "bin" / "pip"), "install", "--quiet", f"{wheel.resolve()}[cli]")
+        command = str(venv / "bin" / "invoicexpress-async")
+        session.run(command, "--version")
+        out = Path(elsewhere) / "x.jsonl"
+        session.run(command, "export", "invoices", "--sandbox", "500", "--out", str(out),
+                    "--quiet")
+        lines = len(out.read_bytes().splitlines())
+        if lines != 500:
+            session.error(f"the wheel's export wrote {lines} invoices, not 500")
+        session.log(f"{lines} invoices exported from the wheel, outside the repo")
