@@ -91,12 +91,13 @@ def build(session: nox.Session) -> None:
     with tempfile.TemporaryDirectory() as elsewhere:
         venv = Path(elsewhere) / "venv"
         session.run("python", "-m", "venv", str(venv))
-        session.run(str(venv / "bin" / "pip"), "install", "--quiet", f"{wheel.resolve()}[cli]")
+        session.run(str(venv / "bin" / "pip"), "install", "--quiet", f"{wheel.resolve()}[cli]",
+                    external=True)
         command = str(venv / "bin" / "invoicexpress-async")
-        session.run(command, "--version")
+        session.run(command, "--version", external=True)
         out = Path(elsewhere) / "x.jsonl"
         session.run(command, "export", "invoices", "--sandbox", "500", "--out", str(out),
-                    "--quiet")
+                    "--quiet", external=True)
         lines = len(out.read_bytes().splitlines())
         if lines != 500:
             session.error(f"the wheel's export wrote {lines} invoices, not 500")
