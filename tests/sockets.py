@@ -1,4 +1,5 @@
-"""Count this process's TCP connections to a port from the kernel's own table.
+"""Loopback ports: a free one, and this process's TCP connections to one counted from the
+kernel's own table.
 
 An oracle independent of aiohttp's internals, for tests that check how many
 sockets the SDK holds (Linux: /proc/net/tcp and tcp6).
@@ -6,6 +7,7 @@ sockets the SDK holds (Linux: /proc/net/tcp and tcp6).
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 _ESTABLISHED = "01"
@@ -24,3 +26,10 @@ def connections_to(port: int) -> int:
             if state == _ESTABLISHED and int(remote.rsplit(":", 1)[1], 16) == port:
                 count += 1
     return count
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (right now)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -18,7 +18,8 @@ import invoicexpress_async as ix
 from invoicexpress_async._transport.ratelimit import AccountLimiter
 from invoicexpress_async.sandbox import Sandbox
 
-from .redis_server import RedisServer, free_port
+from .redis_server import RedisServer
+from .sockets import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import socket
 import time
 from typing import Any
 from unittest import mock
@@ -22,6 +21,7 @@ from invoicexpress_async._transport.slots import FIRST_PAUSE
 
 from .conftest import CANARY_KEY, FakeTime
 from .scripted import Scripted
+from .sockets import free_port
 
 SEQUENCES = {"sequences": [{"id": 1, "serie": "A", "default_sequence": 1}]}
 CLIENT = {"client": {"id": "7", "name": "A", "code": "A1"}}
@@ -70,10 +70,7 @@ def test_retry_decisions(failure: Failure, idempotent: bool, retried: bool,
 
 
 async def test_a_refused_connection_is_retried_even_for_a_create(make_api: Any) -> None:
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    api = make_api(base_url=f"http://127.0.0.1:{port}", retry=ix.RetryPolicy(max_attempts=3))
+    api = make_api(base_url=f"http://127.0.0.1:{free_port()}", retry=ix.RetryPolicy(max_attempts=3))
     with pytest.raises(ix.TransportError, match="could not connect") as info:
         await api.clients.create(ix.ClientCreate(name="A", code="A1"))
     assert not info.value.outcome_unknown  # nothing reached a server

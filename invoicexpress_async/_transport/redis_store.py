@@ -22,6 +22,7 @@ import yarl
 from .._checks import positive_number, text, validator
 from . import slots
 from .slots import Ticket
+from .urls import shown
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -137,15 +138,13 @@ return {'ok', '', shown(pace())}
 """
 
 
-def _redacted(url: str) -> str:
-    """The URL as logs and reprs may show it: no user name or password."""
+def _shown(url: str) -> str:
+    """The URL as reprs, logs and errors show it: no credentials, no query (redis-py
+    also takes ``?password=``)."""
     try:
-        parsed = yarl.URL(url)
+        return shown(yarl.URL(url))
     except (TypeError, ValueError):
         return "<invalid url>"
-    if parsed.user is None and parsed.password is None:
-        return url
-    return str(parsed.with_user(None).with_password(None))
 
 
 @attrs.frozen
@@ -153,7 +152,7 @@ class RedisStore:
     """Where an account's limiter keeps its slots so that many processes share them.
 
     ``url`` is a redis-py URL (``redis://host:6379/0``, ``rediss://``, ``unix://``);
-    its password never appears in a repr, log line or error. Keys are
+    its password (and query) never appears in a repr, log line or error. Keys are
     ``{prefix:account}:*`` (one Redis Cluster slot per account) and expire on their
     own when unused. ``on_unavailable``: ``"local"`` (default) keeps sending under
     this process's own limiter, logs one warning and tries Redis again every
@@ -161,7 +160,7 @@ class RedisStore:
     ``timeout`` bounds each Redis call (seconds).
     """
 
-    url: str = attrs.field(validator=validator(text), repr=_redacted)
+    url: str = attrs.field(validator=validator(text), repr=_shown)
     prefix: str = attrs.field(default="invoicexpress", validator=validator(text), kw_only=True)
     on_unavailable: Literal["local", "fail"] = attrs.field(default="local", kw_only=True)
     retry_interval: float = attrs.field(default=5.0, validator=validator(positive_number),
@@ -173,9 +172,6 @@ class RedisStore:
     def _check_on_unavailable(self, _: Any, value: object) -> None:
         if value not in ("local", "fail"):
             raise ValueError(f"on_unavailable must be 'local' or 'fail', got {value!r}")
-
-    def shown_url(self) -> str:
-        return _redacted(self.url)
 
 
 class StoreUnavailable(Exception):
@@ -253,7 +249,7 @@ class RedisSlots:
 
 def describe(store: RedisStore) -> str:
     """How errors and logs name a store: its URL without credentials."""
-    return f"the Redis store at {store.shown_url()}"
+    return f"the Redis store at {_shown(store.url)}"
 
 
 def redis_installed() -> bool:

@@ -23,9 +23,9 @@ class TransportStats:
 
     def add(self, other: TransportStats) -> None:
         """Add ``other``'s counts to these (a pool's sum over its accounts)."""
-        for name in ("requests", "attempts", "retries", "rate_limited", "limiter_wait",
-                     "waiting"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for field in attrs.fields(TransportStats):
+            if field.name != "learned_rate":  # a rate per account does not add up
+                setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
 
 
 __all__ = ["TransportStats"]
