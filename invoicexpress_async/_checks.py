@@ -53,6 +53,22 @@ def text(name: str, value: object) -> str:
     return value
 
 
+MAX_QUERY_TEXT = 1000  # characters of text sent in a URL (a search, a name to find)
+
+
+def query_text(name: str, value: object) -> str:
+    """Text that travels in the URL: non-empty, and short enough for one."""
+    return capped(name, text(name, value))
+
+
+def capped(name: str, value: str) -> str:
+    """``value`` when it is short enough to travel in a URL."""
+    if len(value) > MAX_QUERY_TEXT:
+        raise ValueError(f"{name} must be at most {MAX_QUERY_TEXT} characters,"
+                         f" got {len(value):,}")
+    return value
+
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
+from typing import Any
 
+import orjson
 import yarl
 
 from ._checks import positive_int, text
@@ -106,3 +109,42 @@ def query_pairs(params: object) -> tuple[tuple[str, str], ...]:
             raise ValueError("params must not carry api_key: the client adds it")
         out.append((key, str(value)))
     return tuple(out)
+
+
+_WORD = re.compile(r"(?:[a-z_-]+|v\d)(?:\.json)?")  # a fixed part of a path (v3: a version)
+
+
+def path_template(path: str) -> str:
+    """``path`` with its variable parts as ``{id}`` (``/invoices/500001.json`` ->
+    ``/invoices/{id}.json``): what names a request in telemetry, where every distinct id
+    would be a new metric series and a path could carry anything a caller put in it."""
+    parts = []
+    for segment in path.split("/"):
+        if not segment or _WORD.fullmatch(segment):
+            parts.append(segment)
+        else:
+            parts.append("{id}.json" if segment.endswith(".json") else "{id}")
+    return "/".join(parts)
+
+
+def json_body(value: Any) -> None:
+    """``value`` can be sent as JSON exactly: NaN and infinities (which would go out as
+    ``null``) and what orjson cannot encode are refused, naming the argument."""
+    _finite(value)
+    try:
+        orjson.dumps(value)
+    except TypeError as exc:
+        raise TypeError(f"json cannot be sent as JSON: {exc}") from None
+
+
+def _finite(value: Any) -> None:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"json must not hold {value!r}: JSON has no such number"
+                             " (it would be sent as null)")
+    elif isinstance(value, dict):
+        for item in value.values():
+            _finite(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _finite(item)

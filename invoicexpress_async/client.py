@@ -12,14 +12,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import orjson
-
 from . import _config
 from ._checks import instance, positive_int, text
 from ._transport import RateLimit, Request, Requester, RetryPolicy, Secret, SessionPool, Timeout
 from ._transport.retry import SAFE_METHODS
 from ._transport.stats import TransportStats
 from ._transport.urls import checked_file_url
+from .errors import ClientClosedError
 from .polling import PollPolicy
 from .resources import (
     AsyncAccounts,
@@ -102,7 +101,8 @@ class AsyncInvoiceXpress:
                                     pool=self._pool, limiter=limiter, retry=self.retry,
                                     timeout=self.timeout, clock=clock, sleep=sleep,
                                     max_response_bytes=self.max_response_bytes)
-        core = Core(self._requester, self.prefetch, self.poll, clock, sleep)
+        # polls wait through the requester: a closed client stops them at once
+        core = Core(self._requester, self.prefetch, self.poll, clock, self._requester.pause)
         self.clients = AsyncClients(core)
         self.invoices = AsyncInvoices(core, _families.INVOICES)
         self.invoice_receipts = AsyncInvoiceFamily(core, _families.INVOICE_RECEIPTS)
@@ -154,12 +154,11 @@ class AsyncInvoiceXpress:
             raise ValueError(f"method must be one of {', '.join(_METHODS)}, got {method!r}")
         instance("idempotent", idempotent, bool, optional=True)
         if json is not None:
-            try:
-                orjson.dumps(json)
-            except TypeError as exc:
-                raise TypeError(f"json cannot be sent as JSON: {exc}") from None
-        request = Request(verb, _config.api_path(path), _config.query_pairs(params), json,
-                          idempotent=verb in SAFE_METHODS if idempotent is None else idempotent)
+            _config.json_body(json)
+        route = _config.api_path(path)
+        request = Request(verb, route, _config.query_pairs(params), json,
+                          idempotent=verb in SAFE_METHODS if idempotent is None else idempotent,
+                          template=self._requester.scrub.text(_config.path_template(route)))
         return (await self._requester.send(request)).body
 
     async def download(self, url: str, *, max_bytes: int = DEFAULT_MAX_DOWNLOAD) -> bytes:
@@ -183,10 +182,14 @@ class AsyncInvoiceXpress:
         if not isinstance(path, (str, os.PathLike)):
             raise TypeError(f"path must be a str or a path, got {type(path).__name__}")
         destination = Path(path)
+        if self._requester.closed:  # before a temporary file is made
+            raise ClientClosedError(f"the client was closed; {destination} was not fetched")
         handle = _temporary_beside(destination)
         try:
             with handle:
                 await self._requester.download(target, _FileSink(handle), max_bytes=limit)
+                # the mode open() would give: a temporary file is private (0600)
+                os.chmod(handle.name, 0o666 & ~_umask())
             os.replace(handle.name, destination)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -195,7 +198,11 @@ class AsyncInvoiceXpress:
         return destination
 
     async def aclose(self) -> None:
-        """Release the connections, when this client created its pool. Safe to call twice."""
+        """Close the client: nothing more is sent, and calls waiting for a rate-limit slot,
+        a retry or a poll end at once with :class:`ClientClosedError` (their slots given
+        back). Releases the connections when this client created its pool; a shared pool
+        stays open. Safe to call twice."""
+        self._requester.close()
         if self._owns_pool:
             await self._pool.aclose()
 
@@ -205,6 +212,18 @@ class AsyncInvoiceXpress:
     async def __aexit__(self, exc_type: type[BaseException] | None,
                         exc: BaseException | None, tb: TracebackType | None) -> None:
         await self.aclose()
+
+
+def _umask() -> int:
+    """The process's umask: from /proc where the kernel tells it (reading it with
+    ``os.umask`` means setting it, for a moment, under every other thread)."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _temporary_beside(destination: Path) -> Any:

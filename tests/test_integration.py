@@ -299,7 +299,10 @@ async def test_many_accounts_share_one_pool(sandbox: Sandbox) -> None:
         for client in clients:
             await client.aclose()  # a client never closes a pool it was given
         assert not pool.closed
-        assert await clients[0].sequences.list()
+        with pytest.raises(ix.ClientClosedError, match="not sent"):
+            await clients[0].sequences.list()  # a closed client sends nothing more
+        again = ix.AsyncInvoiceXpress(**sandbox.client_kwargs(accounts[0]), pool=pool)
+        assert await again.sequences.list()  # the pool itself still serves
     assert counts == [15] * 20
     assert pool.closed
 

@@ -16,8 +16,21 @@ import time
 import aiohttp
 
 from .._checks import number
+from .closing import CloseSignal
 from .ratelimit import AccountLimiter, Clock, RateLimit, Sleep
 from .stats import TransportStats
+
+# aiohttp sends a request it deems idempotent by its verb (PUT, DELETE...) a second time,
+# silently, when the connection fails under it. Our retry rules and the limiter must see
+# every attempt (an email is sent with a PUT), so that re-send is off: on aiohttp >= 3.11
+# by the session's switch, on 3.10 (which tests the verb as given, before upper-casing it)
+# by naming the verb in lower case; the request line is upper case either way.
+_HIDDEN_RETRY_SWITCH = "_retry_connection" in getattr(aiohttp.ClientSession, "ATTRS", ())
+
+
+def wire_method(method: str) -> str:
+    """The verb to hand aiohttp so that it never re-sends the request on its own."""
+    return method if _HIDDEN_RETRY_SWITCH else method.lower()
 
 
 class SessionPool:
@@ -36,26 +49,36 @@ class SessionPool:
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._limiters: dict[str, AccountLimiter] = {}
-        self._closed = False
+        self._closing = CloseSignal()
         self._pid = os.getpid()
 
     def __repr__(self) -> str:
-        state = "closed" if self._closed else ("open" if self._session else "idle")
+        state = "closed" if self.closed else ("open" if self._session else "idle")
         return f"SessionPool(limit={self.limit}, {state}, accounts={len(self._limiters)})"
 
     @property
     def closed(self) -> bool:
-        return self._closed
+        return self._closing.closed
 
-    def session(self) -> aiohttp.ClientSession:
-        """The shared session, created on first use inside the running loop."""
-        if self._closed:
-            raise RuntimeError("this SessionPool is closed")
-        loop = asyncio.get_running_loop()
-        if self._pid != os.getpid():  # a forked child: the parent's session is not ours
+    @property
+    def closing(self) -> CloseSignal:
+        """Fired by :meth:`aclose`: every request waiting on this pool gives up at once."""
+        return self._closing
+
+    def check_fork(self) -> None:
+        """In a forked child, drop what belongs to the parent (its session, its loop's
+        locks, its Redis connections) before anything of it is used."""
+        if self._pid != os.getpid():
             self._pid = os.getpid()
             self._session = None
             self._forget_loop()
+
+    def session(self) -> aiohttp.ClientSession:
+        """The shared session, created on first use inside the running loop."""
+        if self.closed:
+            raise RuntimeError("this SessionPool is closed")
+        loop = asyncio.get_running_loop()
+        self.check_fork()
         if self._session is None:
             connector = aiohttp.TCPConnector(limit=self.limit,
                                              limit_per_host=self._limit_per_host,
@@ -67,6 +90,8 @@ class SessionPool:
             self._session = aiohttp.ClientSession(connector=connector, raise_for_status=False,
                                                   auto_decompress=False,
                                                   cookie_jar=aiohttp.DummyCookieJar())
+            if _HIDDEN_RETRY_SWITCH:
+                self._session._retry_connection = False
             self._loop = loop
         elif self._loop is not loop:
             raise RuntimeError("a SessionPool belongs to the event loop that first used it;"
@@ -136,8 +161,9 @@ class SessionPool:
             await limiter.aclose()
 
     async def aclose(self) -> None:
-        """Close the session and every connection. Safe to call twice."""
-        self._closed = True
+        """Close the session and every connection; requests still waiting for a slot, a
+        retry or a poll end at once with ClientClosedError. Safe to call twice."""
+        self._closing.fire()
         session, self._session = self._session, None
         if session is not None and not session.closed:
             await session.close()

@@ -36,6 +36,7 @@ logger = logging.getLogger("invoicexpress_async")
 
 _SHARED_POLL = 0.05  # how often a full shared window is asked again (other processes free it)
 _UNLIMITED = Ticket(0)
+_MIRRORED = Ticket(0)  # a shared grant in this process's book: no 429 event covers it
 
 
 def _store(_instance: object, _attribute: object, value: RedisStore | None) -> None:
@@ -120,6 +121,16 @@ class AccountLimiter:
         configured = float(self.limit.requests)
         return configured if rate is None else min(configured, rate / 60.0 * self.limit.per)
 
+    def try_now(self) -> Ticket | None:
+        """A slot without waiting, when one is free in this process's book and nobody
+        queues ahead; None otherwise (then :meth:`acquire`)."""
+        if self._lock.locked() or self._shared_in_use():
+            return None
+        if self._local is None:
+            return _UNLIMITED if self._clock() >= self._paused_until else None
+        outcome = self._local.try_acquire(self._clock())
+        return outcome if isinstance(outcome, Ticket) else None
+
     async def acquire(self) -> Ticket:
         """Wait until one more request may be sent for this account, then take a slot.
 
@@ -145,8 +156,19 @@ class AccountLimiter:
         if ticket.shared:
             self._later(self._shared_step(lambda shared: shared.release(
                 ticket, accepted=accepted)))
+            if self._local is not None:  # the mirror of the shared grant
+                self._local.release(_MIRRORED, self._clock(), accepted=accepted)
         elif self._local is not None:
             self._local.release(ticket, self._clock(), accepted=accepted)
+        self._released.set()
+
+    def give_back(self, ticket: Ticket) -> None:
+        """``ticket``'s request was never sent (its client closed): the slot is free again
+        and counts in no window, here or in the shared store."""
+        if ticket.shared:
+            self._later(self._shared_step(lambda shared: shared.cancel(ticket)))
+        if self._local is not None:
+            self._local.give_back()
         self._released.set()
 
     def penalize(self, ticket: Ticket, *, retry_after: float | None, max_pause: float,
@@ -172,20 +194,32 @@ class AccountLimiter:
     async def _try_acquire(self) -> Ticket | float:
         if self._shared is not None and self._shared_in_use():
             await self.flush()  # this process's releases and 429s reach Redis first
+            call = asyncio.ensure_future(self._shared.try_acquire())
             try:
-                outcome = await self._shared.try_acquire()
+                outcome = await asyncio.shield(call)
             except StoreUnavailable as exc:
                 self._store_failed(exc)
+            except asyncio.CancelledError:  # a grant Redis makes now is given back
+                call.add_done_callback(self._abandoned_grant)
+                raise
             else:
                 if self._shared_down_until != -math.inf:
                     logger.warning("%s is reachable again: the account's limit is shared"
                                    " again", describe(self._shared.store))
                     self._shared_down_until = -math.inf
+                if isinstance(outcome, Ticket) and self._local is not None:
+                    self._local.mirror_grant(self._clock())
                 return outcome
         if self._local is None:
             now = self._clock()
             return self._paused_until - now if now < self._paused_until else _UNLIMITED
         return self._local.try_acquire(self._clock())
+
+    def _abandoned_grant(self, call: asyncio.Future[Ticket | float]) -> None:
+        if not call.cancelled() and call.exception() is None:
+            outcome = call.result()
+            if isinstance(outcome, Ticket):
+                self._later(self._shared_step(lambda shared: shared.cancel(outcome)))
 
     def _store_failed(self, exc: StoreUnavailable) -> None:
         assert self._shared is not None

@@ -100,6 +100,10 @@ end
 
 local token = ARGV[11]
 local seq = tonumber(token)
+if step == 'cancel' then  -- granted, never sent (the client closed): no window slot used
+  redis.call('ZREM', inflight, token)
+  return {'ok', '', shown(pace())}
+end
 if step == 'release' then
   redis.call('ZREM', inflight, token)
   redis.call('ZADD', done, now + per, token)
@@ -203,6 +207,10 @@ class RedisSlots:
     async def release(self, ticket: Ticket, *, accepted: bool) -> None:
         answer = await self._run("release", str(ticket.seq), "1" if accepted else "0")
         self._note_rate(answer[2])
+
+    async def cancel(self, ticket: Ticket) -> None:
+        """Give back a slot granted to a request that was never sent."""
+        await self._run("cancel", str(ticket.seq))
 
     async def penalize(self, ticket: Ticket, *, retry_after: float | None,
                        max_pause: float) -> None:

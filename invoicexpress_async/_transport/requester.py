@@ -32,8 +32,9 @@ from ..errors import (
     error_class_for_status,
 )
 from .bounded import ACCEPT_ENCODING, BadEncoding, TooLarge, body_chunks, read_body
+from .closing import Closed, CloseSignal, until_closed
 from .error_body import code_of, parse_error_body, truncated
-from .pool import SessionPool
+from .pool import SessionPool, wire_method
 from .ratelimit import AccountLimiter, Clock, Sleep
 from .redact import MASK, Scrubber, Secret
 from .retry import SAFE_METHODS, Failure, RetryPolicy, parse_retry_after
@@ -108,6 +109,8 @@ class Requester:
         self._sleep = sleep
         self.stats = TransportStats()
         self._account_stats = limiter.stats  # every client of the account, in this pool
+        self._closing = CloseSignal()
+        self._signals = (self._closing, pool.closing)
 
     def display_url(self, request: Request) -> str:
         """The request's URL as users may see it: the api key masked."""
@@ -135,19 +138,28 @@ class Requester:
         mine, account = self.stats, self._account_stats
         mine.requests += 1
         account.requests += 1
+        self._pool.check_fork()  # a forked child's limiter must not touch the parent's loop
         attempt = 0
+        maybe_processed = False  # an earlier attempt may have reached the server
         while True:
             attempt += 1
-            if self._pool.closed:
-                raise self._closed_error(request, attempt)
+            if self.closed:
+                raise self._closed_error(request, maybe_processed)
             queued = self._clock()
-            mine.waiting += 1
-            account.waiting += 1
-            try:
-                ticket = await limiter.acquire()
-            finally:
-                mine.waiting -= 1
-                account.waiting -= 1
+            ticket = limiter.try_now()
+            if ticket is None:
+                mine.waiting += 1
+                account.waiting += 1
+                try:
+                    ticket = await until_closed(limiter.acquire(), self._signals,
+                                                abandon=limiter.give_back)
+                except Closed:
+                    ticket = None
+                finally:
+                    mine.waiting -= 1
+                    account.waiting -= 1
+                if ticket is None:
+                    raise self._closed_error(request, maybe_processed)
             started = self._clock()
             mine.limiter_wait += started - queued
             account.limiter_wait += started - queued
@@ -171,7 +183,7 @@ class Requester:
             except Exception:  # aiohttp's own RuntimeError/AssertionError on a closed session
                 if not self._pool.closed:
                     raise
-                failure = Failure.BROKEN, self._closed_error(request, 2)
+                failure = Failure.BROKEN, self._closed_error(request, True)
             finally:  # answered, failed or cancelled: the slot is given back all the same
                 limiter.release(ticket, accepted=status not in (0, 429))
             if cancelled:
@@ -182,10 +194,12 @@ class Requester:
                 kind, error = failure
                 self._log(request, kind.value, started, attempt)
                 if self._pool.closed:  # what broke the exchange was our own close()
-                    raise self._closed_error(request, 2)
-                if attempt < policy.max_attempts and policy.should_retry(idempotent, kind):
+                    raise self._closed_error(request, True)
+                maybe_processed |= kind in (Failure.TIMEOUT, Failure.BROKEN)
+                delay = policy.after_failure(attempt, idempotent, kind)
+                if delay is not None:
                     self._count("retries")
-                    await self._sleep(policy.backoff(attempt - 1))
+                    await self.pause(delay, request, maybe_processed)
                     continue
                 error.outcome_unknown = policy.outcome_unknown(idempotent, kind)
                 raise error
@@ -195,27 +209,53 @@ class Requester:
                 record.rate_limited += status == 429
             if 200 <= status < 300:
                 return Response(status, headers, self._decode(raw, request))
+            if status == 404 and maybe_processed and method == "DELETE" and idempotent:
+                # the first attempt deleted it, and its answer was lost: done, not missing
+                return Response(204, headers, None)
 
             retry_after = parse_retry_after(headers)
             api_error = self._api_error(status, reason, raw, request, retry_after)
             del reason, headers, raw  # the server's own text may echo the key: not in locals
-            if status == 429 or status >= 500:
-                too_long = retry_after is not None and retry_after > policy.max_retry_after
-                delay = (retry_after if retry_after is not None
-                         else policy.backoff(attempt - 1))
-                if status == 429:
-                    self._count("rate_limited")
-                    limiter.penalize(ticket, retry_after=retry_after,
-                                     max_pause=policy.max_retry_after, backoff=delay)
-                if (not too_long and attempt < policy.max_attempts
-                        and policy.should_retry(idempotent, Failure.STATUS, status)):
-                    self._count("retries")
-                    if status != 429:  # a 429 waits in the limiter, with the whole account
-                        await self._sleep(delay)
-                    continue
+            delay = policy.after_status(attempt, idempotent, status, retry_after)
+            if status == 429:
+                self._count("rate_limited")
+                limiter.penalize(ticket, retry_after=retry_after,
+                                 max_pause=policy.max_retry_after,
+                                 backoff=policy.backoff(attempt - 1) if delay is None else delay)
+            maybe_processed |= status >= 500
+            if delay is not None:
+                self._count("retries")
+                if status != 429:  # a 429 waits in the limiter, with the whole account
+                    await self.pause(delay, request, maybe_processed)
+                continue
             api_error.outcome_unknown = policy.outcome_unknown(idempotent, Failure.STATUS,
                                                                status)
             raise api_error
+
+    @property
+    def closed(self) -> bool:
+        """Whether this client (or the pool it sends through) has been closed."""
+        return self._closing.closed or self._pool.closed
+
+    def close(self) -> None:
+        """Nothing more is sent; every request waiting for a slot, a retry or a poll ends
+        at once with ClientClosedError."""
+        self._closing.fire()
+
+    async def pause(self, seconds: float, request: Request | None = None,
+                    maybe_processed: bool = False) -> None:
+        """Sleep ``seconds``, unless the client closes first: then ClientClosedError at
+        once (about ``request`` when given). Retries and polls wait here."""
+        try:
+            await until_closed(self._sleep(seconds), self._signals)
+        except Closed:
+            closed = True
+        else:
+            closed = False
+        if closed:
+            if request is None:
+                raise ClientClosedError("the client was closed while this call waited")
+            raise self._closed_error(request, maybe_processed)
 
     def _count(self, name: str) -> None:
         """One more of ``name`` for this client and its account (the rarer counts)."""
@@ -227,12 +267,12 @@ class Requester:
         self.stats.learned_rate = self._limiter.rate
         return self.stats
 
-    def _closed_error(self, request: Request, attempt: int) -> TransportError:
+    def _closed_error(self, request: Request, maybe_processed: bool) -> TransportError:
         return ClientClosedError(
             f"the client was closed; {request.method} {self.display_url(request)} was"
-            + (" not sent" if attempt == 1 else " abandoned"),
+            + (" abandoned" if maybe_processed else " not sent"),
             method=request.method, url=self.display_url(request),
-            outcome_unknown=attempt > 1 and not request.idempotent)
+            outcome_unknown=maybe_processed and not request.idempotent)
 
     async def _send_once(self, request: Request) -> tuple[int, str, Any, bytes]:
         session = self._pool.session()
@@ -241,7 +281,7 @@ class Requester:
         else:
             data, headers = orjson.dumps(request.json), _JSON_BODY_HEADERS
         # the key is revealed inside the call expression only: no frame of ours holds it
-        async with session.request(request.method, self._base_url + request.path,
+        async with session.request(wire_method(request.method), self._base_url + request.path,
                                    params=[*request.query,
                                            ("api_key", self._api_key.reveal())],
                                    data=data, headers=headers,
@@ -320,37 +360,43 @@ class Requester:
         attempt = 0
         while True:
             attempt += 1
+            if self.closed:
+                raise ClientClosedError(f"the client was closed; GET {shown(url)} was not"
+                                        " sent", method="GET", url=shown(url))
             sink.restart()
             try:
                 status, headers, size = await self._download_once(url, sink, max_bytes)
             except (aiohttp.ClientError, TimeoutError) as exc:
                 failure, error = self._transport_error(exc, "GET", shown(url))
-                if attempt < policy.max_attempts and policy.should_retry(True, failure):
-                    self._count("retries")
-                    await self._sleep(policy.backoff(attempt - 1))
-                    continue
-                raise error from None
+                delay = policy.after_failure(attempt, True, failure)
+                if delay is None or self._pool.closed:
+                    raise error from None
+                self._count("retries")
+                await self.pause(delay)
+                continue
             if 200 <= status < 300:
                 return size
             retry_after = parse_retry_after(headers)
-            if (status == 429 or status >= 500) and attempt < policy.max_attempts:
-                self._count("retries")
-                await self._sleep(min(retry_after, policy.max_retry_after)
-                                  if retry_after is not None else policy.backoff(attempt - 1))
-                continue
-            raise error_class_for_status(status)(status, [], None, method="GET",
-                                                 url=shown(url))
+            delay = policy.after_status(attempt, True, status, retry_after)
+            if delay is None:
+                error_cls = error_class_for_status(status)
+                if error_cls is RateLimitError:
+                    raise RateLimitError(status, [], None, method="GET", url=shown(url),
+                                         retry_after=retry_after)
+                raise error_cls(status, [], None, method="GET", url=shown(url))
+            self._count("retries")
+            await self.pause(delay)
 
     async def _download_once(self, url: yarl.URL, sink: DownloadSink,
                              max_bytes: int) -> tuple[int, Mapping[str, str], int]:
         session = self._pool.session()
         for _ in range(_MAX_REDIRECTS + 1):
-            async with session.get(url, timeout=self._timeout, allow_redirects=False,
-                                   headers={"Accept": "*/*",
-                                            "Accept-Encoding": ACCEPT_ENCODING}) as response:
+            async with session.request(wire_method("GET"), url, timeout=self._timeout,
+                                       allow_redirects=False,
+                                       headers={"Accept": "*/*",
+                                                "Accept-Encoding": ACCEPT_ENCODING}) as response:
                 if response.status in _REDIRECTS and "Location" in response.headers:
-                    url = checked_file_url("the redirect target",
-                                           url.join(yarl.URL(response.headers["Location"])))
+                    url = _redirect_target(url, response.headers["Location"])
                     continue
                 if not 200 <= response.status < 300:
                     return response.status, response.headers, 0
@@ -384,6 +430,16 @@ class Requester:
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("%s %s -> %s in %.3fs (attempt %d)", request.method,
                          self.display_url(request), outcome, self._clock() - started, attempt)
+
+
+def _redirect_target(url: yarl.URL, location: str) -> yarl.URL:
+    """Where a file's redirect points, held to the rule of every file URL; a target that
+    breaks it is a TransportError (never followed: it could leak the file or a key)."""
+    try:
+        return checked_file_url("the redirect target", url.join(yarl.URL(location)))
+    except (TypeError, ValueError) as exc:
+        raise TransportError(f"refused to follow the redirect of GET {shown(url)}: {exc}",
+                             method="GET", url=shown(url)) from None
 
 
 def _too_large(url: yarl.URL, max_bytes: int) -> DecodeError:

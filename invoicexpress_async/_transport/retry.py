@@ -69,6 +69,28 @@ class RetryPolicy:
             return status is not None and status >= 500 and idempotent
         return idempotent
 
+    def after_failure(self, attempt: int, idempotent: bool, failure: Failure) -> float | None:
+        """The wait before trying again after attempt number ``attempt`` (1-based) failed
+        without an answer; None when the error is to be raised."""
+        if attempt < self.max_attempts and self.should_retry(idempotent, failure):
+            return self.backoff(attempt - 1)
+        return None
+
+    def after_status(self, attempt: int, idempotent: bool, status: int,
+                     retry_after: float | None) -> float | None:
+        """The wait before trying again after attempt ``attempt`` was answered ``status``
+        (with ``Retry-After``, in seconds, when sent); None when the error is raised: a
+        status that is not retried, no attempts left, or a ``Retry-After`` longer than
+        ``max_retry_after``. API calls and downloads follow this one rule."""
+        if status != 429 and status < 500:
+            return None
+        if retry_after is not None and retry_after > self.max_retry_after:
+            return None
+        if attempt >= self.max_attempts or not self.should_retry(idempotent, Failure.STATUS,
+                                                                  status):
+            return None
+        return retry_after if retry_after is not None else self.backoff(attempt - 1)
+
     @staticmethod
     def outcome_unknown(idempotent: bool, failure: Failure, status: int | None = None) -> bool:
         """True when a request with a side effect may have been processed unbeknown to us."""

@@ -114,6 +114,17 @@ class LocalSlots:
         self._granted += 1
         return Ticket(self._granted)
 
+    def give_back(self) -> None:
+        """A granted slot whose request was never sent (its client closed first)."""
+        self._in_flight -= 1
+
+    def mirror_grant(self, now: float) -> None:
+        """Count a slot the shared store granted this process, so that this book, should
+        the store become unreachable, starts from what this process already sent; it is
+        released like any other (with a ticket no 429 event covers)."""
+        self._in_flight += 1
+        self._last_grant = now
+
     def release(self, ticket: Ticket, now: float, *, accepted: bool) -> None:
         """The attempt ended; ``accepted`` when the server answered anything but 429."""
         self._in_flight -= 1

@@ -29,6 +29,7 @@ import cattrs
 import orjson
 from cattrs.gen import make_dict_structure_fn, override
 
+from ._time import lisbon
 from .clients import Client, ClientCreate, PreferredContact
 from .documents import Invoice
 from .pagination import Pagination
@@ -218,7 +219,8 @@ def dmy(value: datetime.date) -> str:
 
 
 def dmy_hms(value: datetime.datetime) -> str:
-    """The API's ``dd/mm/yyyy HH:MM:SS`` (guides' ``loaded_at``)."""
+    """The API's ``dd/mm/yyyy HH:MM:SS`` (guides' ``loaded_at``), in Lisbon's time."""
+    value = lisbon(value)
     return f"{dmy(value)} {value.hour:02d}:{value.minute:02d}:{value.second:02d}"
 
 

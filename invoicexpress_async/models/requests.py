@@ -18,6 +18,7 @@ import attrs
 
 from .._checks import amount, identifier, instance, optional_text, positive_int, text, validator
 from .._checks import email as _email
+from ._time import lisbon
 from .documents import Address
 
 _EXEMPTION = re.compile(r"^M\d{2}$")
@@ -193,6 +194,11 @@ class EmailMessage:
 
 def _datetime(name: str, value: object) -> None:
     instance(name, value, datetime.datetime)
+    assert isinstance(value, datetime.datetime)
+    try:
+        lisbon(value)
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
 
 
 def _choice(*allowed: str) -> Any:

@@ -35,6 +35,11 @@ class FilterSet:
     filters: tuple[Filter, ...]
     ranges: tuple[tuple[str, str], ...] = ()  # (from, to) pairs that must not be inverted
 
+    @property
+    def names(self) -> frozenset[str]:
+        """The keywords this set of filters takes."""
+        return frozenset(f.name for f in self.filters)
+
     def _encoded(self, values: dict[str, Any]) -> list[tuple[Filter, str | list[str]]]:
         known = {f.name: f for f in self.filters}
         unknown = set(values) - set(known)

@@ -14,7 +14,7 @@ import enum
 from collections.abc import Collection, Iterable, Mapping
 
 from .._checks import amount as checked_amount
-from .._checks import identifier, optional_text, positive_int, text
+from .._checks import capped, identifier, optional_text, positive_int, query_text, text
 from ..models._convert import dmy
 from ._operations import Query
 
@@ -23,7 +23,8 @@ MAX_PER_PAGE = 1000  # a sanity ceiling of the SDK's; the API documents none
 MAX_PAGE = 10**9
 
 __all__ = ["DEFAULT_PER_PAGE", "MAX_PER_PAGE", "Query", "amount", "choices", "day", "flag",
-           "identifier", "optional_text", "page_query", "paging", "positive_int", "text"]
+           "identifier", "optional_text", "page_query", "paging", "positive_int", "query_text",
+           "text"]
 
 
 def paging(page: object, per_page: object) -> tuple[int, int]:
@@ -106,6 +107,4 @@ def flag(name: str, value: object) -> str | None:
 
 def search_text(name: str, value: object) -> str | None:
     found = optional_text(name, value)
-    if found is not None and len(found) > 1000:
-        raise ValueError(f"{name} must be at most 1000 characters")
-    return found
+    return None if found is None else capped(name, found)

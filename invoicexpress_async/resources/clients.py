@@ -69,11 +69,11 @@ class AsyncClients(Resource):
 
     async def find_by_name(self, name: str) -> Client | None:
         """The client named exactly ``name`` (the API matches whole names only), or None."""
-        return await self._find(FIND_BY_NAME, "client_name", _params.text("name", name))
+        return await self._find(FIND_BY_NAME, "client_name", _params.query_text("name", name))
 
     async def find_by_code(self, code: str) -> Client | None:
         """The client whose code is ``code`` (codes are unique), or None."""
-        return await self._find(FIND_BY_CODE, "client_code", _params.text("code", code))
+        return await self._find(FIND_BY_CODE, "client_code", _params.query_text("code", code))
 
     async def _find(self, operation: Operation, key: str, value: str) -> Client | None:
         try:

@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from .._checks import identifier, instance, optional_text, text
 from ..errors import ConflictError, InvoiceXpressError, PollTimeout
+from ..models._time import lisbon
 from ..models.documents import Estimate, Guide, Invoice, PdfOutput, QrCode
 from ..models.enums import DocumentStatus, DocumentType
 from ..models.requests import DocumentCreate, EmailMessage, GuideCreate, Payment
@@ -26,11 +27,12 @@ from ..pagination import AsyncPaginator
 from ..polling import PollPolicy
 from . import _params
 from ._base import Core, Resource
+from ._filters import GUIDE_FILTERS
 from .families import ESTIMATES, GUIDES, RECEIPTS, DocumentFamily, operations_of
 
 M = TypeVar("M")
 _MAX_UID = 255
-_RECONCILE_SCAN = 100  # documents with the same reference looked at, at the most
+_RECONCILE_SCAN = 100  # list entries a reconcile looks at, at the most
 
 
 class AsyncDocumentBase(Resource):
@@ -107,7 +109,9 @@ class AsyncDocumentWriter(AsyncDocumentBase, Generic[M]):
         A create is never re-sent once it may have reached the server: when the
         outcome is unknown the error says so (``error.outcome_unknown``). With
         ``reconcile=True`` (which needs ``document.reference``) the SDK then looks for
-        the document by its reference and returns it when exactly one matches.
+        the document (a draft of this day with this reference) and returns it only when
+        exactly one matches and its client and lines are the ones sent; otherwise the
+        original error is raised, still ``outcome_unknown``.
         """
         kind = GuideCreate if self._family.model is Guide else DocumentCreate
         instance("document", document, kind)
@@ -135,21 +139,44 @@ class AsyncDocumentWriter(AsyncDocumentBase, Generic[M]):
                 error.outcome_unknown = True
             if not (reconcile and error.outcome_unknown):
                 raise
-            assert document.reference is not None
-            found = await self._look_up(self._find_created(document.reference))
+            found = await self._look_up(self._find_created(document))
             if found is None:
                 raise  # not there (yet), or not only one: still unknown, never assumed
             return found
 
-    async def _find_created(self, reference: str) -> M | None:
-        matches = []
-        listing = self._list({"per_page": None, "page": 1}, **self._own_type())
-        async for found in listing:  # the estimates and guides lists have no reference filter
-            if found.reference == reference:
-                matches.append(found)
-            if len(matches) > 1 or len(matches) >= _RECONCILE_SCAN:
+    async def _find_created(self, sent: DocumentCreate) -> M | None:
+        """The draft this create made, when it can be shown to be it; else None.
+
+        The look-up is filtered to drafts of this family dated as sent (with the reference,
+        where the family's list filters by it; guides by their loading day) and reads at
+        most ``_RECONCILE_SCAN`` entries. A candidate must carry the reference, date and
+        client that were sent; the one left is read whole and its lines compared with the
+        lines sent (name, quantity, unit price), so a document of another client, another
+        day, other totals or a deleted one is never taken for this call's.
+        """
+        filters: dict[str, Any] = {"status": DocumentStatus.DRAFT, "per_page": None,
+                                   "page": 1, **self._own_type()}
+        if self._family.filters is GUIDE_FILTERS:
+            assert isinstance(sent, GuideCreate)
+            day = lisbon(sent.loaded_at).date()
+            filters.update(loaded_at_from=day, loaded_at_to=day)
+        else:
+            filters.update(date_from=sent.date, date_to=sent.date)
+            if "reference" in self._family.filters.names:
+                filters["reference"] = sent.reference
+        candidates = []
+        seen = 0
+        async for found in self._list(filters):
+            seen += 1
+            if (found.reference == sent.reference and found.date == sent.date
+                    and found.status == DocumentStatus.DRAFT and _same_client(found, sent)):
+                candidates.append(found)
+            if len(candidates) > 1 or seen >= _RECONCILE_SCAN:
                 break
-        return matches[0] if len(matches) == 1 else None
+        if len(candidates) != 1:
+            return None
+        whole = await self.get(candidates[0].id)
+        return whole if _same_lines(whole, sent) else None
 
     async def update(self, document_id: int, document: DocumentCreate) -> None:
         """Replace a draft's content (items left out are deleted)."""
@@ -368,3 +395,23 @@ def _event(state: object, machine: StateMachine) -> str:
         raise ValueError(f"state: {event!r:.40} is not an event of this document type;"
                          f" allowed: {', '.join(machine.events)}")
     return event
+
+
+def _same_client(found: Any, sent: DocumentCreate) -> bool:
+    client = found.client
+    if client is None:
+        return False
+    if client.code is not None:
+        return bool(client.code == sent.client.code)
+    return bool(client.name == sent.client.name)
+
+
+def _same_lines(found: Any, sent: DocumentCreate) -> bool:
+    """The document holds the lines sent: same names, quantities and unit prices."""
+    def key(name: str | None, quantity: Decimal | None,
+            price: Decimal | None) -> tuple[str, Decimal, Decimal]:
+        return (name or "", Decimal(quantity or 0).normalize(),
+                Decimal(price or 0).normalize())
+
+    return sorted(key(line.name, line.quantity, line.unit_price) for line in found.items) \
+        == sorted(key(line.name, line.quantity, line.unit_price) for line in sent.items)

@@ -127,7 +127,9 @@ class DocumentWriter(DocumentBase, Generic[M]):
         A create is never re-sent once it may have reached the server: when the
         outcome is unknown the error says so (``error.outcome_unknown``). With
         ``reconcile=True`` (which needs ``document.reference``) the SDK then looks for
-        the document by its reference and returns it when exactly one matches.
+        the document (a draft of this day with this reference) and returns it only when
+        exactly one matches and its client and lines are the ones sent; otherwise the
+        original error is raised, still ``outcome_unknown``.
         """
         return self._runner.call(
             self._target().create, document, proprietary_uid=proprietary_uid, reconcile=reconcile
