@@ -26,6 +26,7 @@ from .client import AsyncInvoiceXpress
 from .errors import InvoiceXpressError
 from .export import ExportRefused, ExportResult, ExportSpec, check_paths, run_export
 from .export.accounts import export_accounts, load_accounts, summary
+from .export.small_files import read_small
 from .pagination import Page
 from .sandbox.command import add_arguments as add_sandbox_arguments
 from .sandbox.command import parse_rate
@@ -221,10 +222,8 @@ def credentials(args: argparse.Namespace, environ: dict[str, str]) -> dict[str, 
         raise UsageError(f"--account-name is required (or set {_config.ENV_ACCOUNT_NAME})")
     key = args.api_key or environ.get(_config.ENV_API_KEY)
     if args.api_key_file:
-        try:
-            key = args.api_key_file.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise UsageError(f"cannot read --api-key-file: {exc.strerror}") from None
+        key = read_small(args.api_key_file, "--api-key-file", secret=True,
+                         warn=_warn).strip()
     if not key:
         raise UsageError(f"an api key is required: set {_config.ENV_API_KEY} or use"
                          " --api-key-file")
@@ -339,9 +338,12 @@ def _export_accounts(args: argparse.Namespace) -> int:
         raise UsageError("with --accounts, accounts and keys come from the accounts file")
     if getattr(args, "items_out", None):
         raise UsageError("--items-out is for one account; with --accounts use --format csv")
-    if not args.out_dir.is_dir():
-        raise UsageError(f"--out-dir {args.out_dir} is not a directory")
-    accounts = load_accounts(args.accounts, dict(os.environ))
+    accounts = load_accounts(args.accounts, dict(os.environ), base_url=args.base_url,
+                             warn=_warn)
+    try:
+        args.out_dir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise UsageError(f"--out-dir {args.out_dir} is not a directory") from None
     fmt = args.format or "jsonl"
     specs = {a.name: export_spec(args, args.out_dir / f"{a.name}.{fmt}") for a in accounts}
     for spec in specs.values():
@@ -352,10 +354,15 @@ def _export_accounts(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(summary(outcomes), file=sys.stderr)
     failed = [o for o in outcomes if o.error is not None]
-    empty = [o for o in outcomes if o.result is not None and o.result.documents == 0]
+    empty = [o for o in outcomes if o.result is not None and o.result.documents == 0
+             and not o.result.already_complete]
     if failed:
         return 1
     return 1 if args.fail_on_empty and empty else 0
+
+
+def _warn(message: str) -> None:
+    print(f"{PROG}: warning: {message}", file=sys.stderr)
 
 
 def _wording(text: str) -> str:
@@ -403,6 +410,10 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         return fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), 1)
     kind = spec.kind
+    if result.already_complete:
+        print(f"{PROG}: nothing to resume: {spec.out} is complete (add --force to export it"
+              " again)", file=sys.stderr)
+        return 0
     if result.documents == 0:
         print(f"{PROG}: no {kind} matched", file=sys.stderr)
         if args.fail_on_empty:

@@ -95,7 +95,8 @@ class AsyncInvoiceXpress:
         sleep = sleep or asyncio.sleep
         # a shared slot of a process killed mid-request comes back after its lease
         lease = (rate_limit.per if rate_limit else 0.0) + (self.timeout.total or 300.0)
-        limiter = self._pool.limiter(f"{self.account_name}@{self.base_url}", rate_limit,
+        # host names are not case-sensitive: ACME and acme are one account, one limit
+        limiter = self._pool.limiter(f"{self.account_name.lower()}@{self.base_url}", rate_limit,
                                      clock=clock, sleep=sleep, lease=lease)
         self._requester = Requester(base_url=self.base_url, api_key=self._api_key,
                                     pool=self._pool, limiter=limiter, retry=self.retry,

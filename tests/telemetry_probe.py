@@ -22,6 +22,11 @@ async def requests() -> None:
         await api.invoices.get(500_001)
         with contextlib.suppress(ix.NotFoundError):
             await api.invoices.get(1)
+        # the escape hatch: paths are named by their template, ids and anything else
+        # variable (here, carelessly, the key itself) folded to {id}
+        await api.request("GET", "/invoices/500002.json")
+        with contextlib.suppress(ix.NotFoundError):
+            await api.request("GET", f"/clients/{sandbox.api_key}.json")
 
 
 def main() -> None:

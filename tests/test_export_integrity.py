@@ -138,7 +138,7 @@ def test_resume_with_another_account_is_refused(served: Sandbox, tmp_path: Path)
 def test_a_second_export_to_the_same_file_is_refused_at_once(served: Sandbox,
                                                              tmp_path: Path) -> None:
     out = tmp_path / "x.jsonl"
-    served.settings.latency = (0.02, 0.02)
+    served.settings.latency = (0.1, 0.1)  # the first export lasts 1.5 s: the second meets it
     first = subprocess.Popen([*CLI, *export_args(str(out), served)], stderr=subprocess.PIPE,
                              stdout=subprocess.DEVNULL, text=True)
     deadline = time.monotonic() + 20

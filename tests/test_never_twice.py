@@ -8,19 +8,28 @@ what happened.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import inspect
+import stat
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import invoicexpress_async as ix
-from invoicexpress_async.resources import _operations
-from invoicexpress_async.resources import admin, catalog, clients, sequences
+from invoicexpress_async.resources import _operations, admin, catalog, clients, sequences
 from invoicexpress_async.resources.families import FAMILIES, operations_of
 from invoicexpress_async.sandbox import Sandbox
+
+from .conftest import FakeTime
+from .redis_server import RedisServer
+from .scripted import Scripted
 
 FAST_POLL = ix.PollPolicy(interval=0.01, max_interval=0.02, timeout=5.0)
 QUICK_RETRY = ix.RetryPolicy(backoff_base=0.001, backoff_max=0.01)
@@ -284,7 +293,180 @@ async def test_reconcile_finds_what_it_created_with_a_filtered_bounded_lookup() 
         assert shipped.reference == "GT-LOST"
 
 
+# ---- story 4: closing wakes every waiter at once ---------------------------------------------
+
+async def _queue_then_close(api: ix.AsyncInvoiceXpress, served: Sandbox, *, sent: int,
+                            queued: int, close: Callable[[], Awaitable[None]]) -> list[Any]:
+    """``sent + queued`` calls; once ``sent`` have been answered, ``close()``; the results."""
+    calls = [asyncio.ensure_future(api.sequences.list()) for _ in range(sent + queued)]
+    await asyncio.wait(calls[:sent])  # the limiter is FIFO: the first ones got the slots
+    await asyncio.sleep(0.05)  # the rest are waiting in the limiter now
+    before = served.state.counts["requests"]
+    started = time.monotonic()
+    await close()
+    results = await asyncio.gather(*calls, return_exceptions=True)
+    assert time.monotonic() - started < 2.0  # at once, not one slot at a time (24.8 s)
+    assert served.state.counts["requests"] == before  # nothing more was sent
+    return results
+
+
+async def test_aclose_wakes_every_queued_call_at_once() -> None:
+    async with Sandbox(invoices=5) as served:
+        api = ix.AsyncInvoiceXpress(**served.client_kwargs(),
+                                    rate_limit=ix.RateLimit(requests=2, per=30.0))
+        results = await _queue_then_close(api, served, sent=2, queued=58, close=api.aclose)
+    closed = [r for r in results if isinstance(r, ix.ClientClosedError)]
+    assert len(closed) == 58 and all("not sent" in str(r) for r in closed)
+    assert api.stats.waiting == 0
+
+
+async def test_aclose_wakes_calls_paused_by_a_429() -> None:
+    async with Sandbox(invoices=5, rate_limit=(1, 30.0)) as served:  # Retry-After: 30
+        api = ix.AsyncInvoiceXpress(**served.client_kwargs())
+        results = await _queue_then_close(api, served, sent=1, queued=20, close=api.aclose)
+    assert sum(isinstance(r, ix.ClientClosedError) for r in results) == 20
+
+
+async def test_closing_one_client_of_a_shared_pool_wakes_only_its_calls() -> None:
+    async with Sandbox(invoices=5) as served, ix.SessionPool() as pool:
+        limit = ix.RateLimit(requests=2, per=30.0)
+        api = ix.AsyncInvoiceXpress(**served.client_kwargs(), rate_limit=limit, pool=pool)
+        results = await _queue_then_close(api, served, sent=2, queued=10, close=api.aclose)
+        assert sum(isinstance(r, ix.ClientClosedError) for r in results) == 10
+        assert not pool.closed
+        other = ix.AsyncInvoiceXpress(**served.client_kwargs(served.add_account("other")),
+                                      pool=pool)
+        assert await other.sequences.list()  # the pool still serves its other clients
+
+
+async def test_closing_returns_shared_slots(redis_url: str, redis_server: RedisServer) -> None:
+    limit = ix.RateLimit(requests=2, per=30.0,
+                         store=ix.RedisStore(redis_url, prefix="ix-close"))
+    async with Sandbox(invoices=5) as served:
+        api = ix.AsyncInvoiceXpress(**served.client_kwargs(), rate_limit=limit)
+        results = await _queue_then_close(api, served, sent=2, queued=10, close=api.aclose)
+    assert sum(isinstance(r, ix.ClientClosedError) for r in results) == 10
+    (done,) = [key.decode() for key in redis_server.command("KEYS", "*").split()
+               if key.endswith(b":done")]
+    inflight = done.replace(":done", ":inflight")
+    assert redis_server.command("ZCARD", inflight).strip() == b":0"  # none left taken
+    assert redis_server.command("ZCARD", done).strip() == b":2"  # only the two sent
+
+
+# ---- story 5: Redis dies mid-run --------------------------------------------------------------
+
+async def test_the_fallback_limiter_starts_from_what_went_through_redis() -> None:
+    server = RedisServer().start()
+    try:
+        limit = ix.RateLimit(requests=10, per=2.0, store=ix.RedisStore(
+            server.url, prefix="ix-fallback", retry_interval=60.0))
+        async with Sandbox(invoices=5, rate_limit=(10, 2.0), retry_after=False) as served, \
+                ix.AsyncInvoiceXpress(**served.client_kwargs(), rate_limit=limit) as api:
+            await asyncio.gather(*(api.sequences.list() for _ in range(10)))
+            server.stop()  # a full window went through Redis; now this process is alone
+            await asyncio.gather(*(api.sequences.list() for _ in range(10)))
+            assert served.state.counts["requests"] == 20
+            assert served.state.counts["429_limit"] == 0  # not a second window at once
+    finally:
+        server.stop()
+
+
+# ---- story 6: a fork with a store -------------------------------------------------------------
+
+FORKED = """
+import asyncio, os, sys
+import invoicexpress_async as ix
+base, name, key, url = sys.argv[1:5]
+limit = ix.RateLimit(requests=2, per=0.3, store=ix.RedisStore(url, prefix="ix-fork"))
+api = ix.AsyncInvoiceXpress(account_name=name, api_key=key, base_url=base, rate_limit=limit)
+
+async def several():  # more than the limit at once: the limiter's lock and event get used
+    return len(await asyncio.gather(*(api.sequences.list() for _ in range(4))))
+
+asyncio.run(several())  # the parent's loop, session, locks and Redis connection
+pid = os.fork()
+if pid == 0:
+    async def child():
+        try:
+            print("child:", await several(), flush=True)
+        except Exception as exc:
+            print("child failed:", type(exc).__name__, exc, flush=True)
+        finally:
+            await api.aclose()
+    asyncio.run(child())
+    os._exit(0)
+os.waitpid(pid, 0)
+asyncio.run(api.aclose())
+"""
+
+
+def test_a_forked_child_with_a_store_sends_its_own_requests(redis_url: str) -> None:
+    with Sandbox(invoices=5).running() as served:
+        done = subprocess.run([sys.executable, "-c", FORKED, served.base_url,
+                               served.account_name, served.api_key, redis_url],
+                              capture_output=True, text=True, timeout=60)
+        assert "child: 4" in done.stdout, done.stdout + done.stderr  # not a bare RuntimeError
+        assert served.state.counts["requests"] == 8  # the parent's, then the child's
+
+
 # ---- story 10: downloads --------------------------------------------------------------------
+
+@pytest.mark.parametrize("target", ["http://files.example.com/x.pdf",
+                                    "https://user:pw@files.example.com/x.pdf",
+                                    "ftp://files.example.com/x.pdf"])
+async def test_a_redirect_that_breaks_the_url_rule_is_our_error(
+        make_api: Callable[..., ix.AsyncInvoiceXpress], scripted: Scripted, target: str) -> None:
+    scripted.get("/x.pdf", status=302, headers={"Location": target})
+    with pytest.raises(ix.TransportError, match="redirect") as info:
+        await make_api().download(f"{scripted.base_url}/x.pdf")
+    assert "pw" not in str(info.value)
+
+
+async def test_downloads_after_close_raise_client_closed(
+        make_api: Callable[..., ix.AsyncInvoiceXpress], scripted: Scripted,
+        tmp_path: Path) -> None:
+    api = make_api()
+    await api.aclose()
+    with pytest.raises(ix.ClientClosedError):
+        await api.download(f"{scripted.base_url}/x.pdf")
+    with pytest.raises(ix.ClientClosedError):
+        await api.download_to(f"{scripted.base_url}/x.pdf", tmp_path / "x.pdf")
+    assert _listing(tmp_path) == [] and scripted.requests == []
+
+
+async def test_a_downloaded_file_gets_the_mode_open_would_give(
+        make_api: Callable[..., ix.AsyncInvoiceXpress], scripted: Scripted,
+        tmp_path: Path) -> None:
+    scripted.get("/x.pdf", body=b"%PDF-1.4")
+    saved = await make_api().download_to(f"{scripted.base_url}/x.pdf", tmp_path / "x.pdf")
+    assert _mode(saved) == _mode(_opened(tmp_path / "plain"))  # 0644 under umask 022
+
+
+def _listing(folder: Path) -> list[Path]:
+    return list(folder.iterdir())
+
+
+def _opened(path: Path) -> Path:
+    with open(path, "w"):
+        return path
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+async def test_downloads_follow_the_retry_after_rule_of_api_calls(
+        make_api: Callable[..., ix.AsyncInvoiceXpress], scripted: Scripted,
+        fake_time: FakeTime) -> None:
+    scripted.get("/x.pdf", status=503, headers={"Retry-After": "1e9"})
+    with pytest.raises(ix.ServerError):
+        await make_api().download(f"{scripted.base_url}/x.pdf")
+    assert fake_time.sleeps == [] and len(scripted.requests) == 1  # raised at once
+    scripted.get("/y.pdf", status=503, headers={"Retry-After": "2"})
+    scripted.get("/y.pdf", body=b"ok")
+    assert await make_api().download(f"{scripted.base_url}/y.pdf") == b"ok"
+    assert fake_time.sleeps == [2.0]
+
 
 # ---- story 11: input that would go out wrong -------------------------------------------------
 

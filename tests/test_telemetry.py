@@ -23,7 +23,8 @@ def test_spans_and_metrics_name_the_template_and_never_the_key() -> None:
     key, found = probe()
     spans = found["spans"]
     names = [span["name"] for span in spans]
-    assert names == ["GET /invoices.json"] * 3 + ["GET /invoices/{id}.json"] * 2
+    assert names == ["GET /invoices.json"] * 3 + ["GET /invoices/{id}.json"] * 3 \
+        + ["GET /clients/{id}.json"]  # api.request's paths too: bounded, key-free names
     listing, retried, missing = spans[0], spans[3], spans[4]
     assert listing["kind"] == "SpanKind.CLIENT"
     assert listing["attributes"]["url.template"] == "/invoices.json"
@@ -40,9 +41,9 @@ def test_spans_and_metrics_name_the_template_and_never_the_key() -> None:
                for resource in found["metrics"]["resource_metrics"]
                for scope in resource["scope_metrics"] for metric in scope["metrics"]}
     durations = metrics["http.client.request.duration"]["data"]["data_points"]
-    assert sum(point["count"] for point in durations) == 5
+    assert sum(point["count"] for point in durations) == 7
     assert {point["attributes"]["url.template"] for point in durations} == {
-        "/invoices.json", "/invoices/{id}.json"}
+        "/invoices.json", "/invoices/{id}.json", "/clients/{id}.json"}
     limited = metrics["invoicexpress.client.rate_limited"]["data"]["data_points"]
     assert sum(point["value"] for point in limited) == 1
     assert "invoicexpress.client.limiter.wait" in metrics

@@ -73,6 +73,8 @@ class ExportResult:
     pages: int = 0
     seconds: float = 0.0
     resumed_from: int = 0
+    # --resume found the output finished and nothing interrupted: nothing was fetched
+    already_complete: bool = False
 
 
 OnPage = Callable[[Page[Any]], None]
@@ -183,6 +185,10 @@ async def _export_to_files(api: AsyncInvoiceXpress, spec: ExportSpec, result: Ex
                                 f" {', '.join(missing)}; start over with --force")
     else:
         leftovers = [p for p in (state_path, *parts) if exists(p)]
+        if spec.resume and not spec.force and not leftovers \
+                and all(exists(t) for t in targets):
+            result.already_complete = True  # a finished file is never exported over
+            return
         if leftovers and not (spec.force or spec.resume):
             raise ExportRefused(f"an interrupted export of {out} is there"
                                 f" ({', '.join(p.name for p in leftovers)}): add --resume to"
@@ -190,6 +196,23 @@ async def _export_to_files(api: AsyncInvoiceXpress, spec: ExportSpec, result: Ex
         for leftover in leftovers:
             remove(leftover)
 
+    try:
+        await _write_pages(api, spec, result, on_page, on_resume, saved, checkpoint, parts,
+                           state_path)
+    except BaseException:
+        if saved is None and not result.pages:  # wrote nothing: leave nothing behind
+            for leftover in (state_path, *parts):
+                remove(leftover)
+        raise
+    for part, target in zip(parts, targets, strict=True):
+        os.replace(part, target)  # replaces whatever is at target, a symlink itself
+    remove(state_path)
+
+
+async def _write_pages(api: AsyncInvoiceXpress, spec: ExportSpec, result: ExportResult,
+                       on_page: OnPage | None, on_resume: Callable[[int], None] | None,
+                       saved: Checkpoint | None, checkpoint: Checkpoint, parts: list[Path],
+                       state_path: Path) -> None:
     with contextlib.ExitStack() as stack:
         if saved is None:
             files: list[IO[bytes]] = [stack.enter_context(create(p)) for p in parts]
@@ -217,9 +240,6 @@ async def _export_to_files(api: AsyncInvoiceXpress, spec: ExportSpec, result: Ex
         for handle in files:
             handle.flush()
             os.fsync(handle.fileno())
-    for part, target in zip(parts, targets, strict=True):
-        os.replace(part, target)  # replaces whatever is at target, a symlink itself
-    remove(state_path)
 
 
 def _checkpoint(checkpoint: Checkpoint, parts: list[Path], files: list[IO[bytes]],
