@@ -91,12 +91,17 @@ class Resource:
             return None
 
     def _unwrap(self, response: Response, roots: tuple[str, ...], request: Request) -> Any:
-        """The value under the first of ``roots`` present."""
+        """The value under the first of ``roots`` present, else under the only key of the
+        answer (a root the SDK did not expect: the object is still what was asked for)."""
         payload = response.body
         if type(payload) is dict:
             for root in roots:
                 if root in payload:
                     return payload[root]
+            if len(payload) == 1:
+                (only,) = payload.values()
+                if type(only) is dict:
+                    return only
         raise self._decode_error(request, f"the answer has no {roots[0]!r} key", payload)
 
     def _decode_error(self, request: Request, why: str, payload: Any) -> DecodeError:

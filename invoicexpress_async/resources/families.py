@@ -35,10 +35,11 @@ _PAYABLE = _INVOICE_FAMILY | {"add_payment"}
 
 @attrs.frozen
 class DocumentFamily:
-    """One family: ``/{path}.json`` and ``/{path}/{id}.json``, answered under ``root``
-    (the singular of the path, what the API really sends) or ``generic_root`` (what
-    the vendor's description says); listed from ``list_path`` under ``list_root``,
-    filtered to ``type``."""
+    """One family: ``/{path}.json`` and ``/{path}/{id}.json``; requests are sent under
+    ``generic_root`` (``invoice``, ``quote``, ``shipping``: what the API is known to
+    accept), answers read under ``root`` (the singular of the path, what the API really
+    sends), then ``generic_root``, then the only key present; listed from ``list_path``
+    under ``list_root``, filtered to ``type``."""
 
     path: str
     root: str
@@ -129,10 +130,13 @@ def operations_of(family: DocumentFamily) -> DocumentOperations:
     return DocumentOperations(
         list=read(family.list_path, (family.list_root,), model, paginated=True),
         get=read(f"{one}.json", roots, model),
-        create=write("POST", f"/{family.path}.json", roots, model, request_root=family.root),
-        update=write("PUT", f"{one}.json", request_root=family.root, idempotent=True),
+        # requests carry the group's generic root (reference §5.1: what the spec and the
+        # live recordings send); answers come under the type's own key
+        create=write("POST", f"/{family.path}.json", roots, model,
+                     request_root=family.generic_root),
+        update=write("PUT", f"{one}.json", request_root=family.generic_root, idempotent=True),
         change_state=write("PUT", f"{one}/change-state.json", roots, model,
-                           request_root=family.root),
+                           request_root=family.generic_root),
         email=write("PUT", f"{one}/email-document.json", request_root="message"),
         pdf_url=read("/api/pdf/{id}.json", ("output",), PdfOutput, polled=True),
         qr_code_url=read("/api/qr_codes/{id}.json", ("qr_code",), QrCode, polled=True),
