@@ -80,7 +80,7 @@ async def test_creates_updates_and_state_changes_send_the_generic_root(
     sent = [orjson.loads(served.state.sent_to(method, f"/{path}{tail}")[-1])
             for method, tail in (("POST", ".json"), ("PUT", f"/{draft.id}.json"),
                                  ("PUT", f"/{draft.id}/change-state.json"))]
-    assert [list(body)[0] for body in sent] == [generic] * 3
+    assert [next(iter(body)) for body in sent] == [generic] * 3
     assert "proprietary_uid" in sent[0]  # top level, beside the root
 
 

@@ -257,7 +257,7 @@ async def get_document(request: web.Request) -> web.StreamResponse:
 
 
 async def update_document(request: web.Request) -> web.StreamResponse:
-    root, doc_type, _ = _family(request)
+    _, doc_type, _ = _family(request)
     account: Account = request[ACCOUNT_KEY]
     doc = _document(request, doc_type)
     fields = _fields(await json_body(request), doc_type)
