@@ -30,6 +30,7 @@ from .errors import (
     ValidationError,
 )
 from .models import (
+    TAX_EXEMPTION_CODES,
     Account,
     AccountCreate,
     Address,
@@ -50,12 +51,14 @@ from .models import (
     DocumentType,
     EmailMessage,
     Estimate,
+    GlobalDiscount,
     Guide,
     GuideCreate,
     InitialBalance,
     Invoice,
     Item,
     ItemLine,
+    MbReference,
     Movement,
     Pagination,
     Payment,
@@ -77,6 +80,7 @@ except _metadata.PackageNotFoundError:  # running from a source tree that is not
     __version__ = "0.0.0+unknown"
 
 __all__ = [
+    "TAX_EXEMPTION_CODES",
     "APIError",
     "ATCredentials",
     "Account",
@@ -105,6 +109,7 @@ __all__ = [
     "DocumentType",
     "EmailMessage",
     "Estimate",
+    "GlobalDiscount",
     "Guide",
     "GuideCreate",
     "InitialBalance",
@@ -114,6 +119,7 @@ __all__ = [
     "InvoiceXpressError",
     "Item",
     "ItemLine",
+    "MbReference",
     "Movement",
     "NotFoundError",
     "Page",

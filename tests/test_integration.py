@@ -226,7 +226,7 @@ async def test_clients_create_and_errors(sandbox: Sandbox,
     assert isinstance(created.id, int)
     assert created.send_options == 3 and created.payment_days == 0
     assert created.preferred_contact == ix.PreferredContact(name="Ana", email="",
-                                                            phone="912345678")
+                                                            phone="912345678", mobile="")
     assert sandbox.account.client_by_code("PAD-1") is not None
     with pytest.raises(ix.ValidationError) as info:
         await sandbox_api.clients.create(ix.ClientCreate(name="Other", code="PAD-1"))

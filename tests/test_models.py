@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
 import invoicexpress_async as ix
+from invoicexpress_async.models import _convert
 from invoicexpress_async.models._convert import structure_hook
 
 structure_invoice = structure_hook(ix.Invoice)
@@ -55,18 +57,38 @@ def test_sequence_default_flag_from_int() -> None:
 
 @pytest.mark.parametrize("data", [
     {"total": "abc"}, {"total": [1]}, {"date": "31/02/2024"}, {"date": 20240101},
-    {"id": "x1"}, {"items": "many"}, {"items": [3]}, {"archived": "perhaps"},
+    {"items": "many"}, {"items": [3]}, {"archived": "perhaps"},
     {"total": "Infinity"}, {"client": "John"},
 ])
-def test_malformed_values_raise_plain_errors(data: dict[str, Any]) -> None:
-    # resources turn these into DecodeError; see test_decode_errors below
-    with pytest.raises((TypeError, ValueError, ArithmeticError)):
-        structure_invoice(data)
+def test_a_field_of_an_unexpected_shape_is_kept_not_fatal(data: dict[str, Any]) -> None:
+    invoice = structure_invoice({"id": 7, **data})
+    (key,) = data
+    assert invoice.id == 7 and invoice.extra == data  # kept as sent
+    assert getattr(invoice, key) in (None, [])  # the typed attribute is left empty
+
+
+def test_an_object_without_a_usable_id_is_malformed_at_its_path() -> None:
+    with pytest.raises(ValueError, match=r"^id: expected an integer"):
+        structure_invoice({"id": "x1"})
+
+
+def test_a_nested_failure_is_kept_and_named_once(caplog: pytest.LogCaptureFixture) -> None:
+    _convert._warned.clear()  # once per process: start this test's count afresh
+    lines = [{"id": 1, "name": "ok"}, {"id": "two", "name": "bad"}]
+    with caplog.at_level(logging.WARNING, logger="invoicexpress_async"):
+        for _ in range(3):
+            invoice = structure_invoice({"id": 9, "items": lines, "client": {"id": [5]}})
+    assert (invoice.items, invoice.client) == ([], None)
+    assert invoice.extra == {"items": lines, "client": {"id": [5]}}
+    warned = [r.getMessage() for r in caplog.records]
+    assert len(warned) == 2  # once per field path, however many answers carry it
+    assert sorted(message.split(" has ")[0] for message in warned) == [
+        "Invoice.client.id", "Invoice.items[1].id"]  # the JSON path of each
 
 
 async def test_decode_errors_from_the_api(api: ix.AsyncInvoiceXpress, scripted: Any) -> None:
-    scripted.get("/invoices.json", payload={"invoices": [{"id": 1, "total": "oops"}]})
-    with pytest.raises(ix.DecodeError) as info:
+    scripted.get("/invoices.json", payload={"invoices": [{"id": "oops", "total": "1"}]})
+    with pytest.raises(ix.DecodeError, match=r"\(id: expected an integer") as info:
         [i async for i in api.invoices.list()]
     assert info.value.page == 1
     scripted.get("/sequences.json", payload={"sequences": [{"id": "x"}]})

@@ -68,13 +68,14 @@ def is_valid(name: str, value: Any) -> bool:
     if name.startswith(("date", "due_date")):
         return type(value) is datetime.date
     if name.startswith("total"):
-        return (type(value) is int and 0 <= value < 10**24) or (
+        return (type(value) is int and 0 <= value < 10**13) or (  # at most 12 integer digits
             type(value) is Decimal and value.is_finite() and value >= 0
-            and len(value.as_tuple().digits) <= 24 and abs(int(value.as_tuple().exponent)) <= 12)
+            and len(value.as_tuple().digits) <= 24 and abs(int(value.as_tuple().exponent)) <= 12
+            and value.adjusted() <= 12)
     if name in ("archived", "non_archived"):
         return type(value) is bool
     if name in ("text", "reference"):
-        return type(value) is str
+        return type(value) is str and len(value) <= 1000
     vocabulary, known = (ix.DocumentType, TYPES) if name == "type" \
         else (ix.DocumentStatus, STATUSES)
     values = value if isinstance(value, list) else [value]
@@ -131,9 +132,12 @@ client_fields = st.fixed_dictionaries(
     optional={"email": emails, "language": st.sampled_from(["pt", "en", "es"]),
               "city": st.text(max_size=20), "send_options": st.integers(1, 3),
               "fiscal_id": st.from_regex(r"\A[0-9]{9}\Z"),
+              "payment_days": st.integers(0, 365),
+              "tax_exemption_code": st.sampled_from(ix.TAX_EXEMPTION_CODES),
               "preferred_contact": st.builds(ix.PreferredContact, name=st.text(max_size=10),
                                              email=emails,
-                                             phone=st.from_regex(r"\A9[0-9]{8}\Z"))})
+                                             phone=st.from_regex(r"\A9[0-9]{8}\Z"),
+                                             mobile=st.from_regex(r"\A9[0-9]{8}\Z"))})
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +157,8 @@ def test_valid_clients_round_trip_through_the_sandbox(served: Sandbox, fields: d
         found = api.clients.find_by_code(code)
     assert created == found
     assert created.name == fields["name"] and created.code == code
-    for key in ("email", "language", "city", "send_options", "fiscal_id"):
+    for key in ("email", "language", "city", "send_options", "fiscal_id", "payment_days",
+                "tax_exemption_code"):
         if key in fields:
             assert getattr(created, key) == fields[key]
     if "preferred_contact" in fields:

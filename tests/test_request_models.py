@@ -59,7 +59,8 @@ def _fields() -> list[tuple[type, str, Any]]:
     for model in VALID:
         attrs.resolve_types(model)
         for field in attrs.fields(model):
-            found.append((model, field.name, field.type))
+            if field.name != "extra":  # what an answer held beyond the model; never sent
+                found.append((model, field.name, field.type))
     return found
 
 

@@ -12,8 +12,18 @@ from .catalog import (
     RemainingBalance,
 )
 from .clients import Client, ClientCreate, PreferredContact
-from .documents import Address, ClientRef, Estimate, Guide, Invoice, Item, Tax
-from .enums import ArchivedFilter, DocumentStatus, DocumentType
+from .documents import (
+    Address,
+    ClientRef,
+    Estimate,
+    GlobalDiscount,
+    Guide,
+    Invoice,
+    Item,
+    MbReference,
+    Tax,
+)
+from .enums import TAX_EXEMPTION_CODES, ArchivedFilter, DocumentStatus, DocumentType
 from .pagination import Pagination
 from .requests import (
     AccountCreate,
@@ -33,6 +43,7 @@ from .sequences import Sequence
 from .states import DocumentEvent
 
 __all__ = [
+    "TAX_EXEMPTION_CODES",
     "ATCredentials",
     "Account",
     "AccountCreate",
@@ -53,12 +64,14 @@ __all__ = [
     "DocumentType",
     "EmailMessage",
     "Estimate",
+    "GlobalDiscount",
     "Guide",
     "GuideCreate",
     "InitialBalance",
     "Invoice",
     "Item",
     "ItemLine",
+    "MbReference",
     "Movement",
     "Pagination",
     "Payment",

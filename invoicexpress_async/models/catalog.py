@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
+from ._extra import extra_field
 from .documents import Tax
 
 
@@ -20,6 +23,7 @@ class CatalogItem:
     unit_price: Decimal | None = None
     unit: str | None = None
     tax: Tax | None = None
+    extra: Mapping[str, Any] = extra_field()
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False)

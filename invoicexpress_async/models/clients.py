@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 
 from .._checks import email, optional_text, text, validator
+from ._extra import extra_field
+from .enums import TAX_EXEMPTION_CODES
 
 _LANGUAGES = ("en", "pt", "es")
 
 
 @attrs.frozen(kw_only=True, slots=True)
 class PreferredContact:
+    """Who to talk to at a client (sent with a client, and in its answers)."""
+
     name: str | None = None
     email: str | None = None
     phone: str | None = None
+    mobile: str | None = None
+    extra: Mapping[str, Any] = extra_field()
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -39,6 +48,7 @@ class Client:
     payment_days: int | None = None
     tax_exemption_code: str | None = None
     open_account_link: str | None = None
+    extra: Mapping[str, Any] = extra_field()
 
 
 _required_text = validator(text)
@@ -63,11 +73,30 @@ def _send_options(inst: object, attr: attrs.Attribute[int | None], value: object
         raise ValueError(f"{attr.name} must be 1, 2 or 3, got {value!r}")
 
 
+def _payment_days(inst: object, attr: attrs.Attribute[int | None], value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{attr.name} must be an int (days), got {type(value).__name__}")
+    if not 0 <= value <= 365:
+        raise ValueError(f"{attr.name} must be between 0 and 365 days, got {value!r}")
+
+
+def _exemption_code(inst: object, attr: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None and value not in TAX_EXEMPTION_CODES:
+        optional_text(attr.name, value)
+        raise ValueError(f"{attr.name} must be a VAT exemption code"
+                         f" ({', '.join(TAX_EXEMPTION_CODES)}), got {value!r:.20}")
+
+
 def _contact(inst: object, attr: attrs.Attribute[PreferredContact | None], value: object) -> None:
     if value is not None and not isinstance(value, PreferredContact):
         raise TypeError(f"{attr.name} must be a PreferredContact, got {type(value).__name__}")
-    if isinstance(value, PreferredContact) and value.email is not None:
-        email(f"{attr.name}.email", value.email)
+    if isinstance(value, PreferredContact):
+        if value.email is not None:
+            email(f"{attr.name}.email", value.email)
+        for part in ("name", "phone", "mobile"):
+            optional_text(f"{attr.name}.{part}", getattr(value, part))
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -90,3 +119,5 @@ class ClientCreate:
     observations: str | None = attrs.field(default=None, validator=_optional_text)
     send_options: int | None = attrs.field(default=None, validator=_send_options,
                                            metadata={"wire": {"encode": "string"}})
+    payment_days: int | None = attrs.field(default=None, validator=_payment_days)
+    tax_exemption_code: str | None = attrs.field(default=None, validator=_exemption_code)

@@ -4,11 +4,14 @@ estimates and guides share one shape; guides add their transport details."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
 from .._checks import optional_text, validator
+from ._extra import extra_field
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -23,12 +26,14 @@ class Tax:
     code: str | None = None
     default: bool | None = attrs.field(default=None, metadata={"wire": {"key": ("default_tax",)}})
     comment: str | None = None
+    extra: Mapping[str, Any] = extra_field()
 
 
 @attrs.frozen(kw_only=True, slots=True)
 class Item:
     """A document line. ``unit_price``/``quantity`` arrive as strings, the rest as numbers."""
 
+    id: int | None = None
     name: str | None = None
     description: str | None = None
     unit_price: Decimal | None = None
@@ -40,17 +45,46 @@ class Item:
     tax_amount: Decimal | None = None
     discount_amount: Decimal | None = None
     total: Decimal | None = None
+    tax_exemption: str | None = None
+    extra: Mapping[str, Any] = extra_field()
 
 
 @attrs.frozen(kw_only=True, slots=True)
 class ClientRef:
-    """The client as embedded in a document (an int id here, unlike /clients)."""
+    """The client as embedded in a document (an int id here, unlike /clients); list
+    answers carry its address, postal code, phone and fiscal id too."""
 
     id: int | None = None
     name: str | None = None
     country: str | None = None
     code: str | None = None
     email: str | None = None
+    address: str | None = None
+    city: str | None = None
+    postal_code: str | None = None
+    phone: str | None = None
+    fiscal_id: str | None = None
+    extra: Mapping[str, Any] = extra_field()
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class MbReference:
+    """The Multibanco payment reference of a document (``mb_reference`` on the wire, an
+    object in answers): the entity, the reference and the amount to pay."""
+
+    entity: str | None = None
+    reference: str | None = None
+    value: Decimal | None = None
+    extra: Mapping[str, Any] = extra_field()
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class GlobalDiscount:
+    """A discount over the whole document: ``value_type`` ``"percentage"`` or
+    ``"absolute"``, and its ``value``."""
+
+    value_type: str | None = None
+    value: Decimal | None = None
 
 
 _text = validator(optional_text, optional=True)
@@ -65,6 +99,30 @@ class Address:
     city: str | None = attrs.field(default=None, validator=_text)
     postal_code: str | None = attrs.field(default=None, validator=_text)
     country: str | None = attrs.field(default=None, validator=_text)
+    extra: Mapping[str, Any] = extra_field()
+
+
+def _currency(value: Any, _: Any = None) -> str | None:
+    """``currency``: the string ``"Euro"`` most accounts send, or the object ``{name, code,
+    symbol}`` some live accounts send, read as its name."""
+    if value is None or type(value) is str:
+        return value
+    if type(value) is dict:
+        for key in ("name", "code", "symbol"):
+            if type(value.get(key)) is str:
+                return value[key]  # type: ignore[no-any-return]
+    raise TypeError(f"expected a currency name or object, got {type(value).__name__}")
+
+
+def _mb_reference(value: Any, _: Any = None) -> MbReference | None:
+    """An object in answers; ``"0"``/``0``/``false``/empty (none asked for) read as None."""
+    if type(value) is dict:
+        from ._convert import wire_converter
+
+        return wire_converter.structure(value, MbReference)
+    if value in (None, "", "0", 0, False):
+        return None
+    raise TypeError(f"expected an object, got {type(value).__name__}")
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -90,11 +148,16 @@ class _Document:
     before_taxes: Decimal | None = None
     taxes: Decimal | None = None
     total: Decimal | None = None
-    currency: str | None = None
+    currency: str | None = attrs.field(default=None, metadata={"wire": {"read": _currency}})
     client: ClientRef | None = None
     items: list[Item] = attrs.field(factory=list)
     sequence_id: int | None = None
     tax_exemption: str | None = None
+    owner_invoice_id: int | None = None
+    global_discount: GlobalDiscount | None = None
+    mb_reference: MbReference | None = attrs.field(default=None,
+                                                   metadata={"wire": {"read": _mb_reference}})
+    extra: Mapping[str, Any] = extra_field()
 
 
 @attrs.frozen(kw_only=True, slots=True)

@@ -46,3 +46,13 @@ class ArchivedFilter(enum.StrEnum):
 
     ARCHIVED = "archived"
     NON_ARCHIVED = "non_archived"
+
+
+def _codes(*spans: tuple[int, int]) -> tuple[str, ...]:
+    return tuple(f"M{n:02d}" for low, high in spans for n in range(low, high + 1))
+
+
+# VAT exemption reasons (reference §4.6): M01, M02, M04-M07, M09-M16, M19-M21, M25,
+# M30-M33, M40-M46, M99; M00 is what answers say for "none"
+TAX_EXEMPTION_CODES = _codes((0, 2), (4, 7), (9, 16), (19, 21), (25, 25), (30, 33), (40, 46),
+                             (99, 99))

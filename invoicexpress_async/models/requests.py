@@ -10,7 +10,6 @@ generated hooks (``models/_convert.py``).
 from __future__ import annotations
 
 import datetime
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -19,9 +18,9 @@ import attrs
 from .._checks import amount, identifier, instance, optional_text, positive_int, text, validator
 from .._checks import email as _email
 from ._time import lisbon
-from .documents import Address
+from .documents import Address, GlobalDiscount
+from .enums import TAX_EXEMPTION_CODES
 
-_EXEMPTION = re.compile(r"^M\d{2}$")
 _MAX_TEXT = 10_000
 
 PAYMENT_MECHANISMS = ("CC", "CD", "CH", "CO", "CS", "DE", "LC", "MB", "NU", "OU", "PR", "TB",
@@ -70,8 +69,26 @@ def _retention(name: str, value: object) -> None:
 
 
 def _exemption(name: str, value: object) -> None:
-    if not _EXEMPTION.match(_text(name, value)):
-        raise ValueError(f"{name} must be a VAT exemption code such as M07, got {value!r}")
+    exemption_code(name, value)
+
+
+def _discount(name: str, value: object) -> None:
+    instance(name, value, GlobalDiscount)
+    assert isinstance(value, GlobalDiscount)
+    if value.value_type not in ("percentage", "absolute"):
+        raise ValueError(f"{name}.value_type must be 'percentage' or 'absolute',"
+                         f" got {value.value_type!r:.40}")
+    amount(f"{name}.value", value.value,
+           maximum=Decimal(100) if value.value_type == "percentage" else None)
+
+
+def exemption_code(name: str, value: object) -> str:
+    """A VAT exemption reason of the reference's list (M00 meaning none)."""
+    found = _text(name, value)
+    if found not in TAX_EXEMPTION_CODES:
+        raise ValueError(f"{name} must be a VAT exemption code ({', '.join(TAX_EXEMPTION_CODES)}),"
+                         f" got {value!r:.20}")
+    return found
 
 
 def _mechanism(name: str, value: object) -> None:
@@ -108,10 +125,12 @@ def _lines(name: str, value: object) -> None:
 
 @attrs.frozen(kw_only=True, slots=True)
 class DocumentClient:
-    """The client of a new document. An unknown name creates a client on the account."""
+    """The client of a new document: an existing one by ``id`` or ``code`` alone (the API
+    looks it up by id, then code, then name), or a new one by ``name`` and ``code``."""
 
-    name: str = _field(_text)
-    code: str = _field(_text)
+    id: int | None = _field(identifier, default=None)
+    name: str | None = _field(_text, default=None)
+    code: str | None = _field(_text, default=None)
     email: str | None = _field(_email, default=None)
     address: str | None = _field(_maybe_text, default=None)
     city: str | None = _field(_maybe_text, default=None)
@@ -122,6 +141,10 @@ class DocumentClient:
     phone: str | None = _field(_maybe_text, default=None)
     fax: str | None = _field(_maybe_text, default=None)
     observations: str | None = _field(_maybe_text, default=None)
+
+    def __attrs_post_init__(self) -> None:
+        if self.id is None and self.code is None:
+            raise ValueError("client needs an id or a code (and a name, for a new client)")
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -136,6 +159,9 @@ class ItemLine:
     unit: str | None = _field(_maybe_text, default=None)
     discount: Decimal | None = _field(_percent, default=None)
     tax: str | None = _field(_text, default=None, encode="tax_name")
+    # an exempt line (a 0% tax) needs its own reason on the live API, even when the
+    # document carries one: "M07", "M16"...
+    tax_exemption: str | None = _field(_exemption, default=None)
 
 
 def _check_due_date(instance_: DocumentCreate, _: Any, value: datetime.date) -> None:
@@ -148,7 +174,9 @@ def _check_due_date(instance_: DocumentCreate, _: Any, value: datetime.date) -> 
 class DocumentCreate:
     """A new invoice-family document (created as a draft), or the new content of a draft.
 
-    ``owner_invoice_id`` ties a credit or debit note to its invoice.
+    ``owner_invoice_id`` ties a credit or debit note to its invoice; ``global_discount``
+    takes a :class:`GlobalDiscount` (``value_type`` ``"percentage"`` or ``"absolute"``);
+    ``auto_add_related_document`` is for estimates only.
     """
 
     date: datetime.date = _field(_day)
@@ -166,6 +194,10 @@ class DocumentCreate:
     mb_reference: bool | None = _field(_flag, default=None)
     currency_code: str | None = _field(_maybe_text, default=None)
     rate: Decimal | None = _field(_positive_money, default=None)
+    global_discount: GlobalDiscount | None = _field(_discount, default=None)
+    plugin_id: str | None = _field(_maybe_text, default=None)
+    # estimates only: add the estimate to the document it turns into
+    auto_add_related_document: bool | None = _field(_flag, default=None)
 
 
 @attrs.frozen(kw_only=True, slots=True)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
+
+from ._extra import extra_field
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -60,4 +65,5 @@ class Sequence:
     current_vat_moss_receipt_number: int | None = None
     current_vat_moss_receipt_sequence_id: int | None = None
     current_vat_moss_receipt_validation_code: str | None = None
+    extra: Mapping[str, Any] = extra_field()
 

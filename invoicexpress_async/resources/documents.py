@@ -113,8 +113,7 @@ class AsyncDocumentWriter(AsyncDocumentBase, Generic[M]):
         exactly one matches and its client and lines are the ones sent; otherwise the
         original error is raised, still ``outcome_unknown``.
         """
-        kind = GuideCreate if self._family.model is Guide else DocumentCreate
-        instance("document", document, kind)
+        self._check(document)
         uid = _uid(proprietary_uid)
         instance("reconcile", reconcile, bool)
         if reconcile and document.reference is None:
@@ -143,6 +142,16 @@ class AsyncDocumentWriter(AsyncDocumentBase, Generic[M]):
             if found is None:
                 raise  # not there (yet), or not only one: still unknown, never assumed
             return found
+
+    def _check(self, document: object) -> None:
+        """``document`` is what this family creates, before anything is sent."""
+        instance("document", document, GuideCreate if self._family.model is Guide
+                 else DocumentCreate)
+        assert isinstance(document, DocumentCreate)
+        if document.auto_add_related_document is not None \
+                and self._family.model is not Estimate:
+            raise ValueError("document.auto_add_related_document is for estimates (quotes,"
+                             " proformas, fees notes) only")
 
     async def _find_created(self, sent: DocumentCreate) -> M | None:
         """The draft this create made, when it can be shown to be it; else None.
@@ -180,8 +189,7 @@ class AsyncDocumentWriter(AsyncDocumentBase, Generic[M]):
 
     async def update(self, document_id: int, document: DocumentCreate) -> None:
         """Replace a draft's content (items left out are deleted)."""
-        instance("document", document, GuideCreate if self._family.model is Guide
-                 else DocumentCreate)
+        self._check(document)
         operation = self._ops.update
         await self._call(operation, id=identifier("document_id", document_id),
                          body=operation.body(document))
@@ -398,12 +406,15 @@ def _event(state: object, machine: StateMachine) -> str:
 
 
 def _same_client(found: Any, sent: DocumentCreate) -> bool:
-    client = found.client
+    """The document's client is the one sent: by id, else code, else name (as the API
+    resolves it)."""
+    client, wanted = found.client, sent.client
     if client is None:
         return False
-    if client.code is not None:
-        return bool(client.code == sent.client.code)
-    return bool(client.name == sent.client.name)
+    for key in ("id", "code", "name"):
+        if getattr(wanted, key) is not None and getattr(client, key) is not None:
+            return bool(getattr(client, key) == getattr(wanted, key))
+    return False
 
 
 def _same_lines(found: Any, sent: DocumentCreate) -> bool:

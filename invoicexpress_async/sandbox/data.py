@@ -17,6 +17,8 @@ from typing import Any
 import attrs
 import orjson
 
+from ..models.enums import TAX_EXEMPTION_CODES
+
 CENT = Decimal("0.01")
 FIRST_CLIENT_ID = 100_001
 FIRST_INVOICE_ID = 500_001
@@ -78,7 +80,8 @@ def make_client(seed: int, index: int) -> dict[str, Any]:
         "postal_code": postal, "country": "Portugal",
         "fiscal_id": str(500_000_000 + rng.randrange(499_999_999)),
         "website": "", "phone": f"21{rng.randrange(10**7):07d}", "fax": "",
-        "preferred_contact": {"name": f"{rng.choice(_NAMES)}", "email": "", "phone": ""},
+        "preferred_contact": {"name": f"{rng.choice(_NAMES)}", "email": "", "phone": "",
+                              "mobile": f"91{index:07d}"},
         "observations": "", "open_account_link":
             f"https://www.app.invoicexpress.com/suppliers/{seed:x}{index:08x}",
         "send_options": str(rng.randint(1, 3)), "payment_days": str(rng.choice((0, 15, 30))),
@@ -113,6 +116,24 @@ GUIDE_KINDS = frozenset({"Shipping", "Transport", "Devolution"})
 
 TAXES = {name: (tax_id, rate) for tax_id, name, rate in _TAXES}
 DEFAULT_TAX = "IVA23"  # what the API applies to a tax name it does not know
+EXEMPTION_CODES = frozenset(TAX_EXEMPTION_CODES)
+
+
+def embedded_client(client: dict[str, Any], client_id: int) -> dict[str, Any]:
+    """A client as documents embed it: list answers carry its address, postal code, phone
+    and fiscal id too (reference §5 item 19)."""
+    return {"id": client_id, "name": client["name"], "country": client["country"],
+            "code": client.get("code") or "", "email": client.get("email") or "",
+            "address": client.get("address") or "", "postal_code":
+            client.get("postal_code") or "", "phone": client.get("phone") or "",
+            "fiscal_id": client.get("fiscal_id") or ""}
+
+
+def mb_reference(doc_id: int, total: Decimal) -> dict[str, Any]:
+    """A Multibanco reference as answers carry it: an object, not the request's flag."""
+    digits = f"{doc_id:09d}"[-9:]
+    return {"entity": "11249", "reference": f"{digits[:3]} {digits[3:6]} {digits[6:]}",
+            "value": f"{total:.2f}"}
 
 
 def render_items(lines: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, Decimal]]:
@@ -130,15 +151,18 @@ def render_items(lines: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dic
         subtotal = money(unit_price * quantity)
         discount_amount = money(subtotal * discount / 100)
         tax_amount = money((subtotal - discount_amount) * rate / 100)
-        items.append({
-            "name": line["name"], "description": line["description"],
+        rendered: dict[str, Any] = {
+            "id": 1 + len(items), "name": line["name"], "description": line["description"],
             "unit_price": f"{unit_price:.2f}", "unit": line["unit"],
             "quantity": f"{quantity:.1f}",
             "tax": {"id": tax_id, "name": tax_name, "value": rate}, "discount": discount,
             "subtotal": subtotal, "tax_amount": tax_amount,
             "discount_amount": discount_amount,
             "total": subtotal - discount_amount + tax_amount,
-        })
+        }
+        if line.get("tax_exemption"):
+            rendered["tax_exemption"] = line["tax_exemption"]
+        items.append(rendered)
         total_sum += subtotal
         total_discount += discount_amount
         total_taxes += tax_amount
@@ -192,7 +216,8 @@ def make_invoice(seed: int, index: int, clients: int) -> tuple[InvoiceFacts, dic
         lines.append({"name": rng.choice(_PRODUCTS), "description": "",
                       "unit_price": Decimal(rng.randrange(100, 200_000)) / 100,
                       "unit": rng.choice(_UNITS), "quantity": Decimal(rng.randint(1, 20)),
-                      "discount": Decimal(rng.choice((0, 0, 0, 5, 10))), "tax": tax_name})
+                      "discount": Decimal(rng.choice((0, 0, 0, 5, 10))), "tax": tax_name,
+                      "tax_exemption": "M07" if tax_name == "IVA0" else None})
     items, totals = render_items(lines)
     number = index // 2 + 1
     serie = "A" if index % 2 == 0 else "B"
@@ -205,11 +230,12 @@ def make_invoice(seed: int, index: int, clients: int) -> tuple[InvoiceFacts, dic
         "observations": "", "retention": "0",
         "permalink": f"https://www.app.invoicexpress.com/documents/{doc_id:x}{seed:04x}",
         "saft_hash": "", **totals, "currency": "Euro",
-        "client": {"id": FIRST_CLIENT_ID + client_index, "name": client["name"],
-                   "country": client["country"]},
+        "client": embedded_client(client, FIRST_CLIENT_ID + client_index),
         "items": items, "sequence_id": str(146090 if serie == "A" else 146190),
         "tax_exemption": "M07" if any(i["tax"]["value"] == 0 for i in items) else "M00",
     }
+    if doc_id % 5 == 0 and doc_type in ("Invoice", "SimplifiedInvoice"):  # what live answers
+        wire["mb_reference"] = mb_reference(doc_id, totals["total"])  # carry beyond the spec
     if status != "draft":
         numbered(wire, number, serie, rng)
     return facts_of(wire), wire

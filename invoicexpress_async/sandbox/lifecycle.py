@@ -29,7 +29,17 @@ from ..models.states import (
 )
 from .app import ACCOUNT_KEY, STATE_KEY, Refused, json_answer, number_in, refuse
 from .book import DocumentBook
-from .data import dmy, money, numbered, render_items
+from .data import (
+    DEFAULT_TAX,
+    EXEMPTION_CODES,
+    TAXES,
+    dmy,
+    embedded_client,
+    mb_reference,
+    money,
+    numbered,
+    render_items,
+)
 from .files import pdf_for, qr_png
 from .state import Account
 
@@ -141,11 +151,35 @@ def _lines(items: Any) -> list[dict[str, Any]]:
         if discount is None or not 0 <= discount <= 100:
             raise refuse("Discount must be between 0 and 100")
         tax = item.get("tax")
+        tax_name = tax.get("name") if isinstance(tax, dict) else None
+        exemption = item.get("tax_exemption")
+        if exemption is not None and exemption not in EXEMPTION_CODES:
+            raise refuse("Razão de isenção inválida")
+        if TAXES.get(str(tax_name), TAXES[DEFAULT_TAX])[1] == 0 and not exemption:
+            # live: an exempt line needs its own reason, whatever the document says
+            raise refuse("Razão de isenção deve ter uma opção selecionada")
         lines.append({"name": item["name"], "description": str(item.get("description") or ""),
                       "unit": str(item.get("unit") or "unit"), "unit_price": unit_price,
-                      "quantity": quantity, "discount": discount,
-                      "tax": tax.get("name") if isinstance(tax, dict) else None})
+                      "quantity": quantity, "discount": discount, "tax": tax_name,
+                      "tax_exemption": exemption})
     return lines
+
+
+def _global_discount(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    amount = decimal_in(value.get("value")) if isinstance(value, dict) else None
+    if amount is None or value.get("value_type") not in ("percentage", "absolute") \
+            or amount < 0 or (value["value_type"] == "percentage" and amount > 100):
+        raise refuse("Global discount is invalid")
+    return {"value_type": value["value_type"], "value": amount}
+
+
+def _flag_in(fields: dict[str, Any], key: str) -> bool:
+    value = fields.get(key, "0")
+    if value not in ("0", "1", 0, 1):
+        raise refuse(f"{key.replace('_', ' ').capitalize()} is invalid")
+    return value in ("1", 1)
 
 
 def build_document(account: Account, doc_type: str, fields: dict[str, Any],
@@ -157,8 +191,8 @@ def build_document(account: Account, doc_type: str, fields: dict[str, Any],
     if due < date:
         raise refuse("Due date must be on or after the date")
     client_fields = fields.get("client")
-    if not isinstance(client_fields, dict) or not client_fields.get("name") \
-            or not client_fields.get("code"):
+    if not isinstance(client_fields, dict) or not (
+            client_fields.get("id") or client_fields.get("code")):
         raise refuse("Client is a required field")
     lines = _lines(fields.get("items"))
     retention = decimal_in(fields.get("retention", 0))
@@ -172,6 +206,14 @@ def build_document(account: Account, doc_type: str, fields: dict[str, Any],
     client = account.client_for_document(client_fields)
     if client is None:
         raise refuse("Client is invalid")
+    discount = _global_discount(fields.get("global_discount"))
+    with_mb = _flag_in(fields, "mb_reference")
+    if "auto_add_related_document" in fields:
+        if doc_type not in _ESTIMATE_TYPES:
+            raise refuse("Auto add related document is only for estimates")
+        _flag_in(fields, "auto_add_related_document")
+    if fields.get("plugin_id") is not None and not isinstance(fields["plugin_id"], str):
+        raise refuse("Plugin is invalid")
     items, totals = render_items(lines)
     doc: dict[str, Any] = {
         "id": doc_id, "status": "draft", "archived": False, "type": doc_type,
@@ -181,20 +223,23 @@ def build_document(account: Account, doc_type: str, fields: dict[str, Any],
         "observations": str(fields.get("observations") or ""), "retention": str(retention),
         "permalink": f"https://www.app.invoicexpress.com/documents/{secrets.token_hex(8)}",
         "saft_hash": "", **totals, "currency": "Euro",
-        "client": {"id": int(client["id"]), "name": client["name"],
-                   "country": client["country"], "code": client["code"],
-                   "email": client["email"]},
+        "client": embedded_client(client, int(client["id"])),
         "items": items, "sequence_id": str(fields.get("sequence_id") or "146090"),
         "tax_exemption": str(fields.get("tax_exemption") or "M00"),
     }
     if owner is not None:
         doc["owner_invoice_id"] = owner
+    if discount is not None:
+        doc["global_discount"] = discount
+    if with_mb:
+        doc["mb_reference"] = mb_reference(doc_id, totals["total"])
     if doc_type in _GUIDE_TYPES:
         doc.update(_guide_fields(fields))
     return doc
 
 
 _GUIDE_TYPES = ("Shipping", "Transport", "Devolution")
+_ESTIMATE_TYPES = ("Quote", "Proforma", "FeesNote")
 _ADDRESS_KEYS = ("detail", "city", "postal_code", "country")
 
 

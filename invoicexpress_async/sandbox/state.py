@@ -8,7 +8,14 @@ from collections import deque
 from typing import Any
 
 from .book import DocumentBook
-from .data import FIRST_CLIENT_ID, InvoiceStore, make_client, make_sequences, make_taxes
+from .data import (
+    EXEMPTION_CODES,
+    FIRST_CLIENT_ID,
+    InvoiceStore,
+    make_client,
+    make_sequences,
+    make_taxes,
+)
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CLIENT_FIELDS = ("name", "code", "email", "language", "address", "city", "postal_code",
@@ -64,6 +71,12 @@ class Account:
         send_options = fields.get("send_options")
         if send_options is not None and str(send_options) not in ("1", "2", "3"):
             errors.append("Send options must be 1, 2 or 3")
+        days = fields.get("payment_days")
+        if days is not None and not (str(days).isdigit() and int(days) <= 365):
+            errors.append("Payment days is invalid")
+        code = fields.get("tax_exemption_code")
+        if code is not None and code not in EXEMPTION_CODES:
+            errors.append("Tax exemption code is invalid")
         return errors
 
     @staticmethod
@@ -72,10 +85,12 @@ class Account:
             value = fields.get(key)
             client[key] = "" if value is None else str(value)
         contact = fields.get("preferred_contact")
+        contact = contact if isinstance(contact, dict) else {}
         client["preferred_contact"] = {k: str(contact.get(k) or "") for k in
-                                       ("name", "email", "phone")} \
-            if isinstance(contact, dict) else {"name": "", "email": "", "phone": ""}
+                                       ("name", "email", "phone", "mobile")}
         client["send_options"] = str(fields.get("send_options") or "1")
+        client["payment_days"] = str(fields.get("payment_days") or "0")
+        client["tax_exemption_code"] = str(fields.get("tax_exemption_code") or "M00")
 
     def create_client(self, fields: dict[str, Any]) -> tuple[dict[str, Any] | None, list[str]]:
         """Validate like the API does; return the stored client or the 422 messages."""
@@ -84,8 +99,6 @@ class Account:
             return None, errors
         client: dict[str, Any] = {"id": str(FIRST_CLIENT_ID + len(self.clients))}
         self._fill_client(client, fields)
-        client["payment_days"] = "0"
-        client["tax_exemption_code"] = "M00"
         client["open_account_link"] = \
             f"https://www.app.invoicexpress.com/suppliers/{secrets.token_hex(20)}"
         self.clients.append(client)
@@ -102,7 +115,11 @@ class Account:
         return errors
 
     def client_for_document(self, fields: dict[str, Any]) -> dict[str, Any] | None:
-        """The client a new document names (by code), created when the account has none."""
+        """The client a new document names: by id, then by code, as the API resolves them;
+        created from the name and code when the account has none."""
+        client_id = fields.get("id")
+        if client_id is not None:
+            return self.client_by_id(client_id) if isinstance(client_id, int) else None
         found = self.client_by_code(str(fields.get("code") or ""))
         if found is not None:
             return found

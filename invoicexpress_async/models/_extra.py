@@ -1,0 +1,22 @@
+"""What an answer held beyond its model: kept, never dropped.
+
+The API sends fields no documentation lists, and now and then a field in a shape
+nobody expected (``currency`` as an object). A model keeps such JSON members, as
+sent, in its ``extra`` mapping: the typed export writes them, ``repr`` leaves them
+out, and equality ignores them.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+EMPTY: Mapping[str, Any] = types.MappingProxyType({})
+
+
+def extra_field() -> Any:
+    """The ``extra`` attribute of a response model."""
+    return attrs.field(default=EMPTY, repr=False, eq=False, kw_only=True)
