@@ -309,12 +309,13 @@ async def test_many_accounts_share_one_pool(sandbox: Sandbox) -> None:
 
 async def test_a_server_that_ignores_page_cannot_loop_forever(api: ix.AsyncInvoiceXpress,
                                                               scripted: Any) -> None:
-    same = {"invoices": [{"id": 1}, {"id": 2}]}
+    doc = {"status": "final", "type": "Invoice", "date": "02/11/2026", "total": 1}
+    same = {"invoices": [{**doc, "id": 1}, {**doc, "id": 2}]}
     scripted.get("/invoices.json", payload=same, repeat=True)
     with pytest.raises(ix.DecodeError, match="repeats page 1") as info:
         [i async for i in api.invoices.list(per_page=2)]
     assert info.value.page == 2
-    scripted.get("/clients.json", payload={"clients": [{"id": "1"}], "pagination": {
+    scripted.get("/clients.json", payload={"clients": [{"id": "1", "name": "A"}], "pagination": {
         "current_page": 1, "total_pages": 9, "per_page": 1}}, repeat=True)
     with pytest.raises(ix.DecodeError, match="asked for page 2"):
         [c async for c in api.clients.list(per_page=1)]

@@ -16,6 +16,8 @@ from invoicexpress_async.sandbox import Sandbox
 
 FAST_POLL = ix.PollPolicy(interval=0.01, max_interval=0.02, timeout=5.0)
 DAY = datetime.date(2026, 11, 2)
+# what every document the API sends carries
+DOC = {"status": "final", "type": "Invoice", "date": "02/11/2026", "total": "10.00"}
 
 
 def document(**extra: Any) -> ix.DocumentCreate:
@@ -94,8 +96,8 @@ async def test_the_sandbox_refuses_a_type_specific_request_root(
 
 async def test_an_answer_under_an_unexpected_root_is_read_from_its_only_key(
         make_api: Any, scripted: Any) -> None:
-    scripted.get("/credit_notes/7.json", payload={"invoice_v2": {"id": 7, "type": "CreditNote",
-                                                                  "status": "draft"}})
+    scripted.get("/credit_notes/7.json", payload={"invoice_v2": {**DOC, "id": 7,
+                                                                  "type": "CreditNote"}})
     found = await make_api().credit_notes.get(7)
     assert (found.id, found.type) == (7, "CreditNote")
 
@@ -148,7 +150,7 @@ async def test_the_typed_export_writes_every_member_of_the_answer(
         make_api: Any, scripted: Any, tmp_path: Any) -> None:
     from invoicexpress_async.export.job import ExportSpec, run_export
 
-    answer = {"id": 1, "total": "1.00", "currency": "Euro", "brand_new": {"a": 1},
+    answer = {**DOC, "id": 1, "total": "1.00", "currency": "Euro", "brand_new": {"a": 1},
               "client": {"id": 5, "fiscal_id": "500100200", "segment": "B2B"},
               "items": [{"id": 1, "name": "x", "unit_price": "1.00", "quantity": "1.0",
                          "warehouse": "W1"}]}
@@ -166,7 +168,7 @@ def test_repr_stays_short_and_equality_ignores_extra() -> None:
     from invoicexpress_async.models._convert import structure_hook
 
     build = structure_hook(ix.Invoice)
-    one, two = build({"id": 1, "x": "y" * 500}), build({"id": 1})
+    one, two = build({**DOC, "id": 1, "x": "y" * 500}), build({**DOC, "id": 1})
     assert "yyy" not in repr(one) and one == two and one.extra == {"x": "y" * 500}
 
 
@@ -212,7 +214,7 @@ async def test_a_currency_object_does_not_stop_a_stream(make_api: Any, scripted:
     from invoicexpress_async.models import _convert
 
     _convert._warned.clear()
-    live = [{"id": n, "total": "10.00", "currency": {"name": "Euro", "code": "EUR",
+    live = [{**DOC, "id": n, "currency": {"name": "Euro", "code": "EUR",
                                                      "symbol": "€"},
              "retention": {"unexpected": True}} for n in (1, 2, 3)]
     scripted.get("/invoices.json", payload={"invoices": live})
@@ -226,6 +228,6 @@ async def test_a_currency_object_does_not_stop_a_stream(make_api: Any, scripted:
 
 async def test_an_answer_that_cannot_be_a_document_names_the_json_path(
         make_api: Any, scripted: Any) -> None:
-    scripted.get("/invoices/9.json", payload={"invoice": {"id": {"not": "an id"}}})
+    scripted.get("/invoices/9.json", payload={"invoice": {**DOC, "id": {"not": "an id"}}})
     with pytest.raises(ix.DecodeError, match=r"\(id: expected an integer"):
         await make_api().invoices.get(9)

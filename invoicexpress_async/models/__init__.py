@@ -21,6 +21,7 @@ from .documents import (
     Invoice,
     Item,
     MbReference,
+    Receipt,
     Tax,
 )
 from .enums import TAX_EXEMPTION_CODES, ArchivedFilter, DocumentStatus, DocumentType
@@ -75,6 +76,7 @@ __all__ = [
     "Movement",
     "Pagination",
     "Payment",
+    "Receipt",
     "PreferredContact",
     "Regularization",
     "RemainingBalance",

@@ -17,8 +17,8 @@ from .documents import Tax
 class CatalogItem:
     """A product or service of the account's catalogue (``/items``)."""
 
-    id: int | None = None
-    name: str | None = None
+    id: int
+    name: str
     description: str | None = None
     unit_price: Decimal | None = None
     unit: str | None = None

@@ -29,9 +29,9 @@ class PreferredContact:
 class Client:
     """A client as the API returns it (every field arrives as a string; ids become ints)."""
 
-    id: int | None = None
-    name: str | None = None
-    code: str | None = None
+    id: int | None = None  # the seed's list entries come without it
+    name: str
+    code: str | None = None  # absent from the vendor description's client answers
     email: str | None = None
     language: str | None = None
     address: str | None = None

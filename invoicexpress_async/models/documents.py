@@ -19,7 +19,7 @@ class Tax:
     """A tax: embedded in a document line (id, name, value) or from ``/taxes`` (with region,
     code and whether it is the account's default; ``default_tax`` on the wire)."""
 
-    id: int | None = None
+    id: int | None = None  # an item's tax in the catalogue may carry its name alone
     name: str | None = None
     value: Decimal | None = None
     region: str | None = None
@@ -127,16 +127,18 @@ def _mb_reference(value: Any, _: Any = None) -> MbReference | None:
 
 @attrs.frozen(kw_only=True, slots=True)
 class _Document:
-    """The fields every document kind shares."""
+    """The fields every document kind shares. ``id``, ``status``, ``type``, ``date`` and
+    ``total`` are in every document the API sends (an answer without them is not a
+    document: DecodeError); the others may be absent (None)."""
 
-    id: int | None = None
-    status: str | None = None
+    id: int
+    status: str
     archived: bool | None = None
-    type: str | None = None
+    type: str
     sequence_number: str | None = None
     inverted_sequence_number: str | None = None
     atcud: str | None = None
-    date: datetime.date | None = None
+    date: datetime.date
     due_date: datetime.date | None = None
     reference: str | None = None
     observations: str | None = None
@@ -147,7 +149,7 @@ class _Document:
     discount: Decimal | None = None
     before_taxes: Decimal | None = None
     taxes: Decimal | None = None
-    total: Decimal | None = None
+    total: Decimal
     currency: str | None = attrs.field(default=None, metadata={"wire": {"read": _currency}})
     client: ClientRef | None = None
     items: list[Item] = attrs.field(factory=list)
@@ -163,6 +165,12 @@ class _Document:
 @attrs.frozen(kw_only=True, slots=True)
 class Invoice(_Document):
     """Any invoice-family document; ``type`` says which (``Invoice``, ``CreditNote``...)."""
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class Receipt(Invoice):
+    """A receipt: what recording a payment issues (``add_payment``), or one of
+    ``api.receipts``; an invoice-family document of type ``Receipt``."""
 
 
 @attrs.frozen(kw_only=True, slots=True)

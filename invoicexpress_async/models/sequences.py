@@ -14,8 +14,8 @@ from ._extra import extra_field
 class Sequence:
     """A series. ``current_<kind>_number`` is the last number used for that kind of document."""
 
-    id: int | None = None
-    serie: str | None = None
+    id: int
+    serie: str
     default_sequence: bool | None = None
     current_invoice_number: int | None = None
     current_invoice_sequence_id: int | None = None

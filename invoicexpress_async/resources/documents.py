@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 from .._checks import identifier, instance, optional_text, text
 from ..errors import ConflictError, InvoiceXpressError, PollTimeout
 from ..models._time import lisbon
-from ..models.documents import Estimate, Guide, Invoice, PdfOutput, QrCode
+from ..models.documents import Estimate, Guide, Invoice, PdfOutput, QrCode, Receipt
 from ..models.enums import DocumentStatus, DocumentType
 from ..models.requests import DocumentCreate, EmailMessage, GuideCreate, Payment
 from ..models.states import DocumentEvent, StateMachine
@@ -254,7 +254,7 @@ class AsyncInvoiceFamily(AsyncDocumentWriter[Invoice], AsyncQrCodes, AsyncInvoic
 class AsyncPayableDocuments(AsyncInvoiceFamily):
     """Invoices and simplified invoices: they can also be paid."""
 
-    async def add_payment(self, document_id: int, payment: Payment) -> Invoice:
+    async def add_payment(self, document_id: int, payment: Payment) -> Receipt:
         """Record a payment; returns the Receipt the API issues for it. Paying the whole
         remaining amount settles the document. Never re-sent after it may have
         reached the server (``error.outcome_unknown``)."""
@@ -296,7 +296,11 @@ class AsyncReceipts(AsyncInvoiceReader):
     def __init__(self, core: Core, family: DocumentFamily = RECEIPTS) -> None:
         super().__init__(core, family)
 
-    async def cancel(self, receipt_id: int, message: str) -> Invoice:
+    async def get(self, document_id: int) -> Receipt:
+        """One receipt."""
+        return await self._get(document_id)  # type: ignore[no-any-return]
+
+    async def cancel(self, receipt_id: int, message: str) -> Receipt:
         """Cancel a receipt (``message`` is the reason, required): the payment is undone
         and a settled document goes back to final. Never re-sent once it may have
         reached the server."""

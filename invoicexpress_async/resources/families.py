@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from ..models.documents import Estimate, Guide, Invoice, PdfOutput, QrCode
+from ..models.documents import Estimate, Guide, Invoice, PdfOutput, QrCode, Receipt
 from ..models.enums import DocumentType
 from ..models.states import (
     ESTIMATE_MACHINE,
@@ -75,7 +75,7 @@ CREDIT_NOTES = _invoice_family("credit_notes", "credit_note", DocumentType.CREDI
 DEBIT_NOTES = _invoice_family("debit_notes", "debit_note", DocumentType.DEBIT_NOTE,
                               NOTE_MACHINE, _INVOICE_FAMILY)
 RECEIPTS = DocumentFamily(path="receipts", root="receipt", generic_root="receipt",
-                          type=DocumentType.RECEIPT, model=Invoice, machine=RECEIPT_MACHINE,
+                          type=DocumentType.RECEIPT, model=Receipt, machine=RECEIPT_MACHINE,
                           operations=frozenset({"list", "get", "cancel"}))
 
 
@@ -142,5 +142,5 @@ def operations_of(family: DocumentFamily) -> DocumentOperations:
         qr_code_url=read("/api/qr_codes/{id}.json", ("qr_code",), QrCode, polled=True),
         related=read("/document/{id}/related_documents.json", ("documents",), list[Invoice]),
         add_payment=write("POST", "/documents/{id}/partial_payments.json", ("receipt",),
-                          Invoice, request_root="partial_payment"),
+                          Receipt, request_root="partial_payment"),
     )

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any, Generic, cast
 
 from invoicexpress_async._blocking import Paginator, Runner
-from invoicexpress_async.models.documents import Estimate, Guide, Invoice
+from invoicexpress_async.models.documents import Estimate, Guide, Invoice, Receipt
 from invoicexpress_async.models.enums import DocumentStatus, DocumentType
 from invoicexpress_async.models.requests import DocumentCreate, EmailMessage, Payment
 from invoicexpress_async.models.states import DocumentEvent
@@ -194,7 +194,7 @@ class PayableDocuments(InvoiceFamily):
     def _target(self) -> AsyncPayableDocuments:
         return cast(AsyncPayableDocuments, self._select(self._runner.client))
 
-    def add_payment(self, document_id: int, payment: Payment) -> Invoice:
+    def add_payment(self, document_id: int, payment: Payment) -> Receipt:
         """Record a payment; returns the Receipt the API issues for it. Paying the whole
         remaining amount settles the document. Never re-sent after it may have
         reached the server (``error.outcome_unknown``)."""
@@ -260,7 +260,11 @@ class Receipts(InvoiceReader):
     def _target(self) -> AsyncReceipts:
         return cast(AsyncReceipts, self._select(self._runner.client))
 
-    def cancel(self, receipt_id: int, message: str) -> Invoice:
+    def get(self, document_id: int) -> Receipt:
+        """One receipt."""
+        return self._runner.call(self._target().get, document_id)
+
+    def cancel(self, receipt_id: int, message: str) -> Receipt:
         """Cancel a receipt (``message`` is the reason, required): the payment is undone
         and a settled document goes back to final. Never re-sent once it may have
         reached the server."""
