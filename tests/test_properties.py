@@ -276,3 +276,32 @@ def test_any_body_is_a_model_or_our_error(answering: Scripted, body: bytes, stat
 def test_sequences_fuzz(answering: Scripted, body: bytes) -> None:
     outcome = fetch(answering, "/sequences.json", body, 200, lambda api: api.sequences.list())
     assert isinstance(outcome, (list, ix.DecodeError)), outcome
+
+
+discounts = st.one_of(
+    st.builds(ix.GlobalDiscount, value_type=st.just("percentage"),
+              value=st.decimals(0, 100, places=2)),
+    st.builds(ix.GlobalDiscount, value_type=st.just("absolute"),
+              value=st.decimals(0, 10**6, places=2)))
+lines = st.builds(ix.ItemLine, name=st.from_regex(r"\A[A-Za-z]{1,10}\Z"), description=st.just(""),
+                  unit_price=st.decimals(0, 10**4, places=2),
+                  quantity=st.decimals(1, 100, places=0),
+                  tax=st.sampled_from(["IVA23", "IVA0"]),
+                  tax_exemption=st.sampled_from(ix.TAX_EXEMPTION_CODES[1:]))
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(discount=discounts, items=st.lists(lines, min_size=1, max_size=3),
+       plugin=st.one_of(st.none(), st.from_regex(r"\A[a-z0-9-]{1,12}\Z")))
+def test_new_document_fields_round_trip_through_the_sandbox(
+        served: Sandbox, discount: ix.GlobalDiscount, items: list[ix.ItemLine],
+        plugin: str | None) -> None:
+    day = datetime.date(2026, 11, 2)
+    with ix.InvoiceXpress(**served.client_kwargs(), rate_limit=None) as api:
+        created = api.invoices.create(ix.DocumentCreate(
+            date=day, due_date=day, client=ix.DocumentClient(code="C00001"), items=items,
+            global_discount=discount, plugin_id=plugin))
+    assert created.global_discount == discount
+    assert [line.tax_exemption for line in created.items] == [i.tax_exemption for i in items]
+    assert created.client is not None and created.client.code == "C00001"
