@@ -339,6 +339,19 @@ class Paginator(Generic[T]):
         """The same stream with items as the API sent them (dicts)."""
         return Paginator(self._runner, self._paginator.raw())
 
+    def first(self) -> T | None:
+        """The first item of the list (one request), or None when it is empty."""
+        return self._runner.call(self._paginator.first)
+
+    def to_list(self, limit: int | None = None) -> list[T]:
+        """Every item (or the first ``limit``) in a list; stops fetching once it has them."""
+        return self._runner.call(self._paginator.to_list, limit)
+
+    def count(self) -> int:
+        """How many items the list holds: the server's ``total_entries``, from one request
+        (counted page by page only when the API sends no total)."""
+        return self._runner.call(self._paginator.count)
+
 
 class SyncClientBase(Generic[A]):
     """The parts of every sync client that are not generated: lifetime and identity."""

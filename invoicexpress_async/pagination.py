@@ -69,6 +69,54 @@ class AsyncPaginator(Generic[T]):
         """
         return self._pages()
 
+    async def first(self) -> T | None:
+        """The first item of the list (one request), or None when it is empty."""
+        stream = _PageStream(self, last_wanted=self.start_page)
+        try:
+            page = await stream.next_page()
+        finally:
+            await stream.aclose()
+        return page.items[0] if page is not None and page.items else None
+
+    async def to_list(self, limit: int | None = None) -> list[T]:
+        """Every item (or the first ``limit``) in a list; stops fetching once it has them."""
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)
+                                  or limit < 0):
+            raise ValueError(f"limit must be an int >= 0 or None, got {limit!r:.40}")
+        found: list[T] = []
+        if limit == 0:
+            return found
+        stream = _PageStream(self, last_wanted=None if limit is None else self.start_page)
+        try:
+            while True:
+                if limit is not None:  # prefetch no page beyond the ones the limit needs
+                    stream.want(-(-(limit - len(found)) // self.per_page))
+                page = await stream.next_page()
+                if page is None:
+                    return found
+                found.extend(page.items)
+                if limit is not None and len(found) >= limit:
+                    return found[:limit]
+        finally:
+            await stream.aclose()
+
+    async def count(self) -> int:
+        """How many items the list holds: the server's ``total_entries``, from one request
+        (counted page by page only when the API sends no total)."""
+        stream = _PageStream(self)
+        try:
+            page = await stream.next_page()
+            if page is None:
+                return 0
+            if page.pagination is not None and page.pagination.total_entries is not None:
+                return page.pagination.total_entries
+            total = len(page.items)
+            while (page := await stream.next_page()) is not None:
+                total += len(page.items)
+            return total
+        finally:
+            await stream.aclose()
+
     def raw(self) -> AsyncPaginator[dict[str, Any]]:
         """The same stream with items as the API sent them (dicts), skipping model building."""
         return AsyncPaginator(self._fetch, _as_dict, start_page=self.start_page,
@@ -99,8 +147,9 @@ def _as_dict(item: Any) -> dict[str, Any]:
 class _PageStream(Generic[T]):
     """The window of in-flight page fetches behind one iteration."""
 
-    def __init__(self, paginator: AsyncPaginator[T]) -> None:
+    def __init__(self, paginator: AsyncPaginator[T], *, last_wanted: int | None = None) -> None:
         self._paginator = paginator
+        self._last_wanted = last_wanted  # no page after it is fetched (None: no bound)
         self._next = paginator.start_page
         self._window: deque[tuple[int, asyncio.Task[Page[T]]]] = deque()
         self._last_page: int | None = None  # known once a page reported total_pages
@@ -119,10 +168,18 @@ class _PageStream(Generic[T]):
         # before total_pages is known, one page at a time: prefetching blind could overshoot
         depth = self._paginator.prefetch if self._last_page is not None else 1
         while len(self._window) < depth and (self._last_page is None
-                                             or self._next <= self._last_page):
+                                             or self._next <= self._last_page) \
+                and (self._last_wanted is None or self._next <= self._last_wanted):
             number = self._next
             self._next += 1
             self._window.append((number, asyncio.ensure_future(self._fetch(number))))
+
+    def want(self, pages: int) -> None:
+        """Allow ``pages`` more pages beyond those fetched or in flight (a caller that
+        needs only so many items)."""
+        if self._last_wanted is not None:
+            self._last_wanted = max(self._last_wanted,
+                                    self._next - 1 + max(0, pages - len(self._window)))
 
     async def next_page(self) -> Page[T] | None:
         if self._done:
