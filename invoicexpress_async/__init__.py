@@ -74,6 +74,7 @@ from .models import (
 )
 from .pagination import AsyncPaginator, Page
 from .polling import PollPolicy
+from .serialize import from_dict, to_dict, to_json
 
 try:
     __version__ = _metadata.version("invoicexpress-async")
@@ -151,4 +152,7 @@ __all__ = [
     "TransportStats",
     "TreasuryMovement",
     "ValidationError",
+    "from_dict",
+    "to_dict",
+    "to_json",
 ]

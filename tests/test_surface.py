@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import AsyncIterator
 
+import orjson
 import pytest
 
 import invoicexpress_async as ix
@@ -68,3 +69,28 @@ def test_the_blocking_paginator_has_the_same_helpers() -> None:
             inspect.getdoc(getattr(ix.Paginator, name)).split("\n")[0]  # type: ignore[union-attr]
 
 
+
+
+# ---- models as plain data ------------------------------------------------------------------
+
+async def test_to_dict_is_what_the_export_writes_and_from_dict_its_inverse(
+        api: ix.AsyncInvoiceXpress) -> None:
+    from invoicexpress_async.export.formats import as_dict
+
+    invoice = await api.invoices.get(500_003)
+    data = ix.to_dict(invoice)
+    assert data == as_dict(invoice)  # the typed export's row, exactly
+    assert isinstance(data["total"], str) and data["date"].count("-") == 2
+    assert orjson.loads(ix.to_json(invoice)) == data
+    assert ix.from_dict(ix.Invoice, data) == invoice  # and back
+    native = ix.to_dict(invoice, mode="python")
+    assert native["total"] == invoice.total and native["date"] == invoice.date
+    assert ix.from_dict(ix.Invoice, native) == invoice
+    kept = ix.from_dict(ix.Invoice, {**data, "brand_new": [1, 2]})
+    assert kept.extra == {"brand_new": [1, 2]} and ix.to_dict(kept)["brand_new"] == [1, 2]
+    with pytest.raises(TypeError, match="model"):
+        ix.to_dict({"not": "a model"})
+    with pytest.raises(ValueError, match="mode"):
+        ix.to_dict(invoice, mode="yaml")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"^id: "):
+        ix.from_dict(ix.Invoice, {**data, "id": "seven"})

@@ -66,6 +66,8 @@ def _decimal(value: Any, _: Any = None) -> Decimal:
 def parse_date(value: Any, _: Any = None) -> datetime.date:
     """dd/mm/yyyy (the API's format), leniently: unpadded parts and ISO dates too."""
     if type(value) is not str:
+        if type(value) is datetime.date:  # a model's own data, read back (from_dict)
+            return value
         raise TypeError(f"expected a dd/mm/yyyy date string, got {type(value).__name__}")
     if len(value) == 10 and value[2] == "/" and value[5] == "/":
         return datetime.date(int(value[6:]), int(value[3:5]), int(value[:2]))
@@ -79,6 +81,8 @@ def parse_date(value: Any, _: Any = None) -> datetime.date:
 def parse_datetime(value: Any, _: Any = None) -> datetime.datetime:
     """``dd/mm/yyyy HH:MM:SS`` (guides' ``loaded_at``), or ISO 8601."""
     if type(value) is not str:
+        if type(value) is datetime.datetime:
+            return value
         raise TypeError(f"expected a date-time string, got {type(value).__name__}")
     text = value.strip()
     if "/" in text[:10]:

@@ -16,31 +16,42 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
-export_converter = cattrs.Converter()
-export_converter.register_unstructure_hook(Decimal, str)
-export_converter.register_unstructure_hook(datetime.date, datetime.date.isoformat)
-export_converter.register_unstructure_hook(datetime.datetime, datetime.datetime.isoformat)
-
 
 def _keeps_extra(cls: Any) -> bool:
     return attrs.has(cls) and any(field.name == "extra" for field in attrs.fields(cls))
 
 
-def _with_extra(cls: Any) -> Callable[[Any], dict[str, Any]]:
-    """A model with what its answer held beyond it: those members written back beside the
-    typed ones, as the API sent them, so an export never holds less than the answer."""
-    typed = make_dict_unstructure_fn(cls, export_converter, extra=override(omit=True))
+def _converter(*, json: bool) -> cattrs.Converter:
+    """Models as plain data: with ``json``, money as decimal text and dates ISO 8601 (what
+    files hold); otherwise ``Decimal`` and ``date`` as they are. Either way a model's
+    ``extra`` members are written back beside its typed fields, as the API sent them, so
+    the data never holds less than the answer did."""
+    converter = cattrs.Converter()
+    if json:
+        converter.register_unstructure_hook(Decimal, str)
+        converter.register_unstructure_hook(datetime.date, datetime.date.isoformat)
+        converter.register_unstructure_hook(datetime.datetime, datetime.datetime.isoformat)
+    else:
+        for kind in (Decimal, datetime.date, datetime.datetime):
+            converter.register_unstructure_hook(kind, lambda value: value)
 
-    def unstructure(model: Any) -> dict[str, Any]:
-        data = typed(model)
-        if model.extra:
-            data.update(model.extra)
-        return data
+    def with_extra(cls: Any) -> Callable[[Any], dict[str, Any]]:
+        typed = make_dict_unstructure_fn(cls, converter, extra=override(omit=True))
 
-    return unstructure
+        def unstructure(model: Any) -> dict[str, Any]:
+            data = typed(model)
+            if model.extra:
+                data.update(model.extra)
+            return data
+
+        return unstructure
+
+    converter.register_unstructure_hook_factory(_keeps_extra, with_extra)
+    return converter
 
 
-export_converter.register_unstructure_hook_factory(_keeps_extra, _with_extra)
+export_converter = _converter(json=True)
+python_converter = _converter(json=False)
 
 
 def as_data(model: Any) -> Any:
