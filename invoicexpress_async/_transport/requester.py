@@ -37,7 +37,7 @@ from .error_body import code_of, parse_error_body, truncated
 from .pool import SessionPool, wire_method
 from .ratelimit import AccountLimiter, Clock, Sleep
 from .redact import MASK, Scrubber, Secret
-from .retry import SAFE_METHODS, Failure, RetryPolicy, parse_retry_after
+from .retry import SAFE_METHODS, Failure, RetryPolicy, decide, parse_retry_after
 from .stats import TransportStats
 from .telemetry import TELEMETRY, RequestRecord
 from .timeout import Timeout
@@ -196,40 +196,39 @@ class Requester:
                 if self._pool.closed:  # what broke the exchange was our own close()
                     raise self._closed_error(request, True)
                 maybe_processed |= kind in (Failure.TIMEOUT, Failure.BROKEN)
-                delay = policy.after_failure(attempt, idempotent, kind)
-                if delay is not None:
+                decision = decide(policy, attempt, idempotent=idempotent, method=method,
+                                  failure=kind)
+                if decision.action == "retry":
                     self._count("retries")
-                    await self.pause(delay, request, maybe_processed)
+                    await self.pause(decision.wait, request, maybe_processed)
                     continue
-                error.outcome_unknown = policy.outcome_unknown(idempotent, kind)
+                error.outcome_unknown = decision.outcome_unknown
                 raise error
             self._log(request, status, started, attempt)
             if record is not None:
                 record.status = status
                 record.rate_limited += status == 429
-            if 200 <= status < 300:
-                return Response(status, headers, self._decode(raw, request))
-            if status == 404 and maybe_processed and method == "DELETE" and idempotent:
-                # the first attempt deleted it, and its answer was lost: done, not missing
-                return Response(204, headers, None)
-
-            retry_after = parse_retry_after(headers)
+            retry_after = parse_retry_after(headers) if status >= 300 else None
+            decision = decide(policy, attempt, idempotent=idempotent, method=method,
+                              status=status, retry_after=retry_after,
+                              maybe_processed=maybe_processed)
+            if decision.action == "return":
+                return Response(status, headers, self._decode(raw, request)) \
+                    if status != 404 else Response(204, headers, None)
             api_error = self._api_error(status, reason, raw, request, retry_after)
             del reason, headers, raw  # the server's own text may echo the key: not in locals
-            delay = policy.after_status(attempt, idempotent, status, retry_after)
             if status == 429:
                 self._count("rate_limited")
                 limiter.penalize(ticket, retry_after=retry_after,
                                  max_pause=policy.max_retry_after,
-                                 backoff=policy.backoff(attempt - 1) if delay is None else delay)
+                                 backoff=policy.backoff(attempt - 1))
             maybe_processed |= status >= 500
-            if delay is not None:
+            if decision.action == "retry":
                 self._count("retries")
-                if status != 429:  # a 429 waits in the limiter, with the whole account
-                    await self.pause(delay, request, maybe_processed)
+                if decision.wait:  # a 429 waits in the limiter, with the whole account
+                    await self.pause(decision.wait, request, maybe_processed)
                 continue
-            api_error.outcome_unknown = policy.outcome_unknown(idempotent, Failure.STATUS,
-                                                               status)
+            api_error.outcome_unknown = decision.outcome_unknown
             raise api_error
 
     @property
@@ -368,24 +367,26 @@ class Requester:
                 status, headers, size = await self._download_once(url, sink, max_bytes)
             except (aiohttp.ClientError, TimeoutError) as exc:
                 failure, error = self._transport_error(exc, "GET", shown(url))
-                delay = policy.after_failure(attempt, True, failure)
-                if delay is None or self._pool.closed:
+                decision = decide(policy, attempt, idempotent=True, method="GET",
+                                  failure=failure)
+                if decision.action != "retry" or self._pool.closed:
                     raise error from None
                 self._count("retries")
-                await self.pause(delay)
+                await self.pause(decision.wait)
                 continue
-            if 200 <= status < 300:
+            retry_after = parse_retry_after(headers) if status >= 300 else None
+            decision = decide(policy, attempt, idempotent=True, method="GET", status=status,
+                              retry_after=retry_after, limited=False)
+            if decision.action == "return":
                 return size
-            retry_after = parse_retry_after(headers)
-            delay = policy.after_status(attempt, True, status, retry_after)
-            if delay is None:
+            if decision.action == "raise":
                 error_cls = error_class_for_status(status)
                 if error_cls is RateLimitError:
                     raise RateLimitError(status, [], None, method="GET", url=shown(url),
                                          retry_after=retry_after)
                 raise error_cls(status, [], None, method="GET", url=shown(url))
             self._count("retries")
-            await self.pause(delay)
+            await self.pause(decision.wait)
 
     async def _download_once(self, url: yarl.URL, sink: DownloadSink,
                              max_bytes: int) -> tuple[int, Mapping[str, str], int]:

@@ -120,3 +120,48 @@ def parse_retry_after(headers: Mapping[str, str], now: float | None = None) -> f
     if not math.isfinite(seconds):
         return None
     return max(0.0, seconds)
+
+
+@attrs.frozen
+class Decision:
+    """What to do after one attempt: ``"return"`` its answer, ``"retry"`` (after ``wait``
+    seconds, or paced by the account's limiter when ``via_limiter``), or ``"raise"`` (with
+    ``outcome_unknown`` saying whether the server may have done it anyway)."""
+
+    action: str  # "return", "retry" or "raise"
+    wait: float = 0.0
+    via_limiter: bool = False
+    outcome_unknown: bool = False
+
+
+RETURN = Decision("return")
+
+
+def decide(policy: RetryPolicy, attempt: int, *, idempotent: bool, method: str,
+           status: int | None = None, failure: Failure | None = None,
+           retry_after: float | None = None, maybe_processed: bool = False,
+           limited: bool = True) -> Decision:
+    """The one retry rule of API calls and downloads, as a pure function.
+
+    ``attempt`` is 1-based; the attempt either got an answer ``status`` (with its
+    ``Retry-After`` in seconds) or failed without one (``failure``).
+    ``maybe_processed`` says an earlier attempt of this request may have reached the
+    server; ``limited`` whether a 429 is paced by the account's limiter (API calls) or
+    by a sleep (downloads, which the limiter does not count).
+    """
+    if failure is not None:
+        delay = policy.after_failure(attempt, idempotent, failure)
+        if delay is not None:
+            return Decision("retry", wait=delay)
+        return Decision("raise", outcome_unknown=policy.outcome_unknown(idempotent, failure))
+    assert status is not None, "an attempt has a status or a failure"
+    if 200 <= status < 300:
+        return RETURN
+    if status == 404 and maybe_processed and method == "DELETE" and idempotent:
+        return RETURN  # the lost first attempt deleted it: done, not missing
+    delay = policy.after_status(attempt, idempotent, status, retry_after)
+    if delay is not None:
+        via_limiter = status == 429 and limited
+        return Decision("retry", wait=0.0 if via_limiter else delay, via_limiter=via_limiter)
+    return Decision("raise", outcome_unknown=policy.outcome_unknown(idempotent, Failure.STATUS,
+                                                                     status))
