@@ -4,12 +4,13 @@
 for blocking code, and ``invoicexpress_async.sandbox`` to test against.
 """
 
-from importlib import metadata as _metadata
 
 from ._blocking import BlockingCallInEventLoopWarning, Paginator
 from ._sync import InvoiceXpress
 from ._transport import RateLimit, RedisStore, RetryPolicy, SessionPool, Timeout
+from ._transport.hooks import RequestInfo, ResponseInfo
 from ._transport.stats import TransportStats
+from ._version import __version__ as __version__
 from .client import AsyncInvoiceXpress
 from .errors import (
     APIError,
@@ -76,11 +77,6 @@ from .pagination import AsyncPaginator, Page
 from .polling import PollPolicy
 from .serialize import from_dict, to_dict, to_json
 
-try:
-    __version__ = _metadata.version("invoicexpress-async")
-except _metadata.PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
-
 __all__ = [
     "TAX_EXEMPTION_CODES",
     "APIError",
@@ -129,6 +125,7 @@ __all__ = [
     "Paginator",
     "Payment",
     "Receipt",
+    "RequestInfo",
     "PollPolicy",
     "PollTimeout",
     "PreferredContact",
@@ -139,6 +136,7 @@ __all__ = [
     "Regularization",
     "RemainingBalance",
     "RequestTimeout",
+    "ResponseInfo",
     "RetryPolicy",
     "Sequence",
     "SequenceCreate",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import re
@@ -148,3 +149,35 @@ def _finite(value: Any) -> None:
     elif isinstance(value, (list, tuple)):
         for item in value:
             _finite(item)
+
+
+ENV_LOG = "INVOICEXPRESS_LOG"
+_LOG_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}
+_env_handler: logging.Handler | None = None
+
+
+def log_from_environment() -> None:
+    """``INVOICEXPRESS_LOG=debug|info|warning`` turns the SDK's logging on, to stderr,
+    without code changes (once per process; the key is masked in every line)."""
+    global _env_handler
+    wanted = os.environ.get(ENV_LOG, "").strip().lower()
+    if not wanted or _env_handler is not None:
+        return
+    level = _LOG_LEVELS.get(wanted)
+    if level is None:
+        raise ValueError(f"{ENV_LOG} must be one of {', '.join(_LOG_LEVELS)},"
+                         f" got {wanted[:20]!r}")
+    _env_handler = logging.StreamHandler()
+    _env_handler.setFormatter(logging.Formatter(
+        "%(asctime)s %(name)s %(levelname)s %(message)s"))
+    logger = logging.getLogger("invoicexpress_async")
+    logger.addHandler(_env_handler)
+    logger.setLevel(level)
+
+
+def header_text(name: str, value: object) -> str:
+    """Text that can travel in an HTTP header: no line breaks, at most 1000 characters."""
+    found = text(name, value)
+    if any(c in found for c in "\r\n\x00") or len(found) > 1000:
+        raise ValueError(f"{name} must be one line of at most 1000 characters")
+    return found

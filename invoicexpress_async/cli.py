@@ -19,9 +19,10 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from . import __version__, _config
+from . import _config
 from ._transport import RateLimit, RetryPolicy, Timeout
 from ._transport.redact import Scrubber
+from ._version import __version__
 from .client import AsyncInvoiceXpress
 from .errors import InvoiceXpressError
 from .export import ExportRefused, ExportResult, ExportSpec, check_paths, run_export

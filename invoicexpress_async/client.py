@@ -15,6 +15,8 @@ from typing import Any
 from . import _config
 from ._checks import instance, positive_int, text
 from ._transport import RateLimit, Request, Requester, RetryPolicy, Secret, SessionPool, Timeout
+from ._transport.hooks import checked as checked_hooks
+from ._transport.requester import DEFAULT_USER_AGENT
 from ._transport.retry import SAFE_METHODS
 from ._transport.stats import TransportStats
 from ._transport.urls import checked_file_url
@@ -53,8 +55,11 @@ class AsyncInvoiceXpress:
     Many clients (of many accounts) can share one :class:`SessionPool`; a client
     closes only a pool it created itself. ``poll`` is how patiently 202 answers
     (PDF, QR code) are polled; an answer larger than ``max_response_bytes`` (after
-    decompression) is refused with a DecodeError. ``clock`` and ``sleep`` replace
-    ``time.monotonic``/``asyncio.sleep`` for the limiter, retries and polls (tests).
+    decompression) is refused with a DecodeError. ``hooks`` are told of every attempt
+    (objects with ``on_request(info)``/``on_response(info)``: see :class:`RequestInfo`);
+    ``user_agent`` replaces the default, which names the SDK, Python and aiohttp versions.
+    ``clock`` and ``sleep`` replace ``time.monotonic``/``asyncio.sleep`` for the limiter,
+    retries and polls (tests).
     """
 
     account_name: str
@@ -73,6 +78,7 @@ class AsyncInvoiceXpress:
                  pool: SessionPool | None = None, prefetch: int = 4,
                  poll: PollPolicy | None = None,
                  max_response_bytes: int = DEFAULT_MAX_RESPONSE,
+                 hooks: Sequence[object] = (), user_agent: str | None = None,
                  clock: Callable[[], float] | None = None,
                  sleep: Callable[[float], Awaitable[None]] | None = None) -> None:
         self.account_name = _config.account_name(_config.credential(
@@ -98,10 +104,14 @@ class AsyncInvoiceXpress:
         # host names are not case-sensitive: ACME and acme are one account, one limit
         limiter = self._pool.limiter(f"{self.account_name.lower()}@{self.base_url}", rate_limit,
                                      clock=clock, sleep=sleep, lease=lease)
+        _config.log_from_environment()
         self._requester = Requester(base_url=self.base_url, api_key=self._api_key,
                                     pool=self._pool, limiter=limiter, retry=self.retry,
                                     timeout=self.timeout, clock=clock, sleep=sleep,
-                                    max_response_bytes=self.max_response_bytes)
+                                    max_response_bytes=self.max_response_bytes,
+                                    user_agent=DEFAULT_USER_AGENT if user_agent is None
+                                    else _config.header_text("user_agent", user_agent),
+                                    hooks=checked_hooks(hooks), account=self.account_name)
         # polls wait through the requester: a closed client stops them at once
         core = Core(self._requester, self.prefetch, self.poll, clock, self._requester.pause)
         self.clients = AsyncClients(core)

@@ -7,6 +7,7 @@ before it can escape. Every URL stored on an error is already redacted.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 __all__ = [
@@ -67,12 +68,13 @@ class InvoiceXpressError(Exception):
 
 
 class APIError(InvoiceXpressError):
-    """The API answered with an error status; ``messages`` holds what it said, and ``code``
-    the API's own error code when it sends one (sequences: ``"002"`` the series exists)."""
+    """The API answered with an error status; ``messages`` holds what it said, ``code``
+    the API's own error code when it sends one (sequences: ``"002"`` the series exists),
+    and ``headers`` the answer's headers (scrubbed of the key)."""
 
     def __init__(self, status: int, messages: list[str], body: Any, *, method: str, url: str,
                  reason: str = "", outcome_unknown: bool = False,
-                 code: str | None = None) -> None:
+                 code: str | None = None, headers: Mapping[str, str] | None = None) -> None:
         head = f"HTTP {status}{' ' + reason if reason else ''} for {method} {url}"
         detail = "; ".join(messages)
         super().__init__(f"{head}: {detail}" if detail else head, method=method, url=url,
@@ -81,6 +83,7 @@ class APIError(InvoiceXpressError):
         self.messages = messages
         self.body = body
         self.code = code
+        self.headers: dict[str, str] = dict(headers or {})
 
 
 class AuthenticationError(APIError):
@@ -108,9 +111,9 @@ class RateLimitError(APIError):
 
     def __init__(self, status: int, messages: list[str], body: Any, *, method: str, url: str,
                  reason: str = "", retry_after: float | None = None,
-                 code: str | None = None) -> None:
+                 code: str | None = None, headers: Mapping[str, str] | None = None) -> None:
         super().__init__(status, messages, body, method=method, url=url, reason=reason,
-                         code=code)
+                         code=code, headers=headers)
         self.retry_after = retry_after
 
 

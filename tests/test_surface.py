@@ -4,6 +4,9 @@ logging switched on from the environment, the models as plain data."""
 from __future__ import annotations
 
 import inspect
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 
 import orjson
@@ -94,3 +97,91 @@ async def test_to_dict_is_what_the_export_writes_and_from_dict_its_inverse(
         ix.to_dict(invoice, mode="yaml")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"^id: "):
         ix.from_dict(ix.Invoice, {**data, "id": "seven"})
+
+
+# ---- hooks, the User-Agent, logging from the environment, error headers ---------------------
+
+class Recorder:
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, object]] = []
+
+    def on_request(self, info: ix.RequestInfo) -> None:
+        self.seen.append(("request", info))
+
+    async def on_response(self, info: ix.ResponseInfo) -> None:  # async hooks are awaited
+        self.seen.append(("response", info))
+
+
+async def test_hooks_are_told_of_every_attempt_without_the_key(served: Sandbox) -> None:
+    recorder = Recorder()
+    async with ix.AsyncInvoiceXpress(**served.client_kwargs(), hooks=[recorder],
+                                     retry=ix.RetryPolicy(backoff_base=0.001)) as api:
+        served.fail_next("503")
+        await api.invoices.get(500_002)
+        with pytest.raises(ix.NotFoundError):
+            await api.invoices.get(1)
+    kinds = [(kind, info.attempt, getattr(info, "status", None))
+             for kind, info in recorder.seen]
+    assert kinds == [("request", 1, None), ("response", 1, 503), ("request", 2, None),
+                     ("response", 2, 200), ("request", 1, None), ("response", 1, 404)]
+    first = recorder.seen[1][1]
+    assert isinstance(first, ix.ResponseInfo)
+    assert (first.method, first.template, first.account) == ("GET", "/invoices/{id}.json",
+                                                              served.account_name)
+    assert first.elapsed >= 0 and first.headers["Content-Type"].startswith("application/json")
+    assert served.api_key not in repr(recorder.seen)
+    with pytest.raises(TypeError, match=r"hooks\[0\] has neither"):
+        ix.AsyncInvoiceXpress(**served.client_kwargs(), hooks=[object()])
+
+
+async def test_a_hook_that_fails_fails_the_call_and_frees_the_slot(served: Sandbox) -> None:
+    class Broken:
+        def on_request(self, info: ix.RequestInfo) -> None:
+            raise RuntimeError("audit log is down")
+
+    async with ix.AsyncInvoiceXpress(**served.client_kwargs(), hooks=[Broken()],
+                                     rate_limit=ix.RateLimit(requests=1, per=60)) as api:
+        with pytest.raises(RuntimeError, match="audit log"):
+            await api.sequences.list()
+        assert served.state.counts["requests"] == 0 and api.stats.waiting == 0
+
+
+async def test_the_user_agent_names_the_sdk_or_what_the_caller_says(served: Sandbox) -> None:
+    async with ix.AsyncInvoiceXpress(**served.client_kwargs()) as api:
+        await api.sequences.list()
+    agents = served.state.user_agents
+    assert agents[-1].startswith(f"invoicexpress-async/{ix.__version__} Python/")
+    assert " aiohttp/" in agents[-1]
+    async with ix.AsyncInvoiceXpress(**served.client_kwargs(), user_agent="shop/2.1") as api:
+        await api.sequences.list()
+    assert served.state.user_agents[-1] == "shop/2.1"
+    with pytest.raises(ValueError, match="user_agent"):
+        ix.AsyncInvoiceXpress(**served.client_kwargs(), user_agent="a\r\nX-Evil: 1")
+
+
+def test_invoicexpress_log_turns_logging_on_without_code(tmp_path: object) -> None:
+    script = ("import asyncio, invoicexpress_async as ix\n"
+              "from invoicexpress_async.sandbox import Sandbox\n"
+              "async def main():\n"
+              "    async with Sandbox(invoices=3) as s, \\\n"
+              "            ix.AsyncInvoiceXpress(**s.client_kwargs()) as a:\n"
+              "        await a.sequences.list()\n"
+              "        print(s.api_key)\n"
+              "asyncio.run(main())\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "INVOICEXPRESS_LOG": "debug"})
+    key = done.stdout.strip()
+    assert done.returncode == 0, done.stderr
+    assert "invoicexpress_async DEBUG GET" in done.stderr and "api_key=***" in done.stderr
+    assert key and key not in done.stderr
+    quiet = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           timeout=60, env={k: v for k, v in os.environ.items()
+                                            if k != "INVOICEXPRESS_LOG"})
+    assert "DEBUG" not in quiet.stderr
+
+
+async def test_api_errors_carry_the_answers_headers(served: Sandbox,
+                                                    api: ix.AsyncInvoiceXpress) -> None:
+    with pytest.raises(ix.NotFoundError) as missing:
+        await api.invoices.get(1)
+    assert missing.value.headers["Content-Type"].startswith("application/json")

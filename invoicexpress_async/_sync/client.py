@@ -45,8 +45,11 @@ class InvoiceXpress(SyncClientBase[AsyncInvoiceXpress]):
     Many clients (of many accounts) can share one :class:`SessionPool`; a client
     closes only a pool it created itself. ``poll`` is how patiently 202 answers
     (PDF, QR code) are polled; an answer larger than ``max_response_bytes`` (after
-    decompression) is refused with a DecodeError. ``clock`` and ``sleep`` replace
-    ``time.monotonic``/``asyncio.sleep`` for the limiter, retries and polls (tests).
+    decompression) is refused with a DecodeError. ``hooks`` are told of every attempt
+    (objects with ``on_request(info)``/``on_response(info)``: see :class:`RequestInfo`);
+    ``user_agent`` replaces the default, which names the SDK, Python and aiohttp versions.
+    ``clock`` and ``sleep`` replace ``time.monotonic``/``asyncio.sleep`` for the limiter,
+    retries and polls (tests).
     """
 
     def __init__(
@@ -62,6 +65,8 @@ class InvoiceXpress(SyncClientBase[AsyncInvoiceXpress]):
         prefetch: int = 4,
         poll: PollPolicy | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE,
+        hooks: Sequence[object] = (),
+        user_agent: str | None = None,
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
@@ -78,6 +83,8 @@ class InvoiceXpress(SyncClientBase[AsyncInvoiceXpress]):
                 prefetch=prefetch,
                 poll=poll,
                 max_response_bytes=max_response_bytes,
+                hooks=hooks,
+                user_agent=user_agent,
                 clock=clock,
                 sleep=sleep,
             )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import platform
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 from urllib.parse import urlencode
@@ -22,6 +23,7 @@ import attrs
 import orjson
 import yarl
 
+from .._version import __version__
 from ..errors import (
     APIError,
     ClientClosedError,
@@ -34,6 +36,7 @@ from ..errors import (
 from .bounded import ACCEPT_ENCODING, BadEncoding, TooLarge, body_chunks, read_body
 from .closing import Closed, CloseSignal, until_closed
 from .error_body import code_of, parse_error_body, truncated
+from .hooks import RequestInfo, ResponseInfo, tell
 from .pool import SessionPool, wire_method
 from .ratelimit import AccountLimiter, Clock, Sleep
 from .redact import MASK, Scrubber, Secret
@@ -48,8 +51,8 @@ _MAX_REDIRECTS = 5
 
 logger = logging.getLogger("invoicexpress_async")
 
-_JSON_HEADERS = {"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING}
-_JSON_BODY_HEADERS = {**_JSON_HEADERS, "Content-Type": "application/json; charset=utf-8"}
+DEFAULT_USER_AGENT = (f"invoicexpress-async/{__version__} Python/{platform.python_version()}"
+                      f" aiohttp/{aiohttp.__version__}")
 
 
 def _safe_method(request: Request) -> bool:
@@ -96,7 +99,9 @@ class Requester:
 
     def __init__(self, *, base_url: str, api_key: Secret, pool: SessionPool,
                  limiter: AccountLimiter, retry: RetryPolicy, timeout: Timeout,
-                 clock: Clock, sleep: Sleep, max_response_bytes: int) -> None:
+                 clock: Clock, sleep: Sleep, max_response_bytes: int,
+                 user_agent: str = DEFAULT_USER_AGENT, hooks: tuple[Any, ...] = (),
+                 account: str = "") -> None:
         self._base_url = base_url.rstrip("/")
         self._api_key = api_key
         self.scrub = Scrubber(api_key.reveal())
@@ -111,6 +116,12 @@ class Requester:
         self._account_stats = limiter.stats  # every client of the account, in this pool
         self._closing = CloseSignal()
         self._signals = (self._closing, pool.closing)
+        self._hooks = hooks
+        self._account = account
+        self._headers = {"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING,
+                         "User-Agent": user_agent}
+        self._body_headers = {**self._headers,
+                              "Content-Type": "application/json; charset=utf-8"}
 
     def display_url(self, request: Request) -> str:
         """The request's URL as users may see it: the api key masked."""
@@ -173,6 +184,8 @@ class Requester:
             oversized: DecodeError | None = None
             cancelled = False
             try:
+                if self._hooks:
+                    await tell(self._hooks, "on_request", self._request_info(request, attempt))
                 status, reason, headers, raw = await self._send_once(request)
             except (aiohttp.ClientError, TimeoutError) as exc:
                 failure = self._transport_error(exc, method, self.display_url(request))
@@ -190,6 +203,10 @@ class Requester:
                 raise asyncio.CancelledError
             if oversized is not None:
                 raise oversized
+            if self._hooks:
+                await tell(self._hooks, "on_response", self._response_info(
+                    request, attempt, started, status or None, headers if status else {},
+                    None if failure is None else type(failure[1]).__name__))
             if failure is not None:
                 kind, error = failure
                 self._log(request, kind.value, started, attempt)
@@ -215,7 +232,7 @@ class Requester:
             if decision.action == "return":
                 return Response(status, headers, self._decode(raw, request)) \
                     if status != 404 else Response(204, headers, None)
-            api_error = self._api_error(status, reason, raw, request, retry_after)
+            api_error = self._api_error(status, reason, raw, request, retry_after, headers)
             del reason, headers, raw  # the server's own text may echo the key: not in locals
             if status == 429:
                 self._count("rate_limited")
@@ -230,6 +247,23 @@ class Requester:
                 continue
             api_error.outcome_unknown = decision.outcome_unknown
             raise api_error
+
+    def _request_info(self, request: Request, attempt: int) -> RequestInfo:
+        return RequestInfo(method=request.method, template=request.template or request.path,
+                           account=self._account, attempt=attempt)
+
+    def _response_info(self, request: Request, attempt: int, started: float,
+                       status: int | None, headers: Mapping[str, str],
+                       error: str | None) -> ResponseInfo:
+        return ResponseInfo(method=request.method, template=request.template or request.path,
+                            account=self._account, attempt=attempt, status=status,
+                            headers=self._shown_headers(headers),
+                            elapsed=self._clock() - started, error=error)
+
+    def _shown_headers(self, headers: Mapping[str, str]) -> dict[str, str]:
+        """An answer's headers as users may see them: scrubbed of the key (a server may
+        echo the URL in a Location or a cookie)."""
+        return {name: self.scrub.text(value) for name, value in headers.items()}
 
     @property
     def closed(self) -> bool:
@@ -276,9 +310,9 @@ class Requester:
     async def _send_once(self, request: Request) -> tuple[int, str, Any, bytes]:
         session = self._pool.session()
         if request.json is None:
-            data, headers = None, _JSON_HEADERS
+            data, headers = None, self._headers
         else:
-            data, headers = orjson.dumps(request.json), _JSON_BODY_HEADERS
+            data, headers = orjson.dumps(request.json), self._body_headers
         # the key is revealed inside the call expression only: no frame of ours holds it
         async with session.request(wire_method(request.method), self._base_url + request.path,
                                    params=[*request.query,
@@ -334,18 +368,20 @@ class Requester:
         return Failure.BROKEN, TransportError(f"{kind} for {where}", method=method, url=url)
 
     def _api_error(self, status: int, reason: str, raw: bytes, request: Request,
-                   retry_after: float | None) -> APIError:
+                   retry_after: float | None, headers: Mapping[str, str]) -> APIError:
         body, messages = parse_error_body(raw)
         body = self.scrub.data(body)
         messages = [self.scrub.text(message) for message in messages]
         reason = truncated(self.scrub.text(reason), 200)
         url = self.display_url(request)
         cls = error_class_for_status(status)
+        shown = self._shown_headers(headers)
         if cls is RateLimitError:
             return RateLimitError(status, messages, body, method=request.method, url=url,
-                                  reason=reason, retry_after=retry_after, code=code_of(body))
+                                  reason=reason, retry_after=retry_after, code=code_of(body),
+                                  headers=shown)
         return cls(status, messages, body, method=request.method, url=url, reason=reason,
-                   code=code_of(body))
+                   code=code_of(body), headers=shown)
 
     async def download(self, url: yarl.URL, sink: DownloadSink, *, max_bytes: int) -> int:
         """Fetch a file the API pointed at (a PDF, QR image or SAF-T archive) into ``sink``.

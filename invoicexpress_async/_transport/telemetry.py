@@ -59,7 +59,7 @@ class Telemetry:
                     and isinstance(_metrics.get_meter_provider(), _UNSET))
 
     def _setup(self) -> None:
-        from .. import __version__
+        from .._version import __version__
 
         assert _trace is not None and _metrics is not None
         self._tracer = _trace.get_tracer(_SCOPE, __version__)

@@ -65,6 +65,7 @@ class SandboxState:
         self.file_queries: list[str] = []  # the query string of every file fetched
         self.cookies_seen: list[tuple[str, str]] = []  # (account, Cookie header) per request
         self.paths_hit: set[tuple[str, str]] = set()  # every (method, path) asked for
+        self.user_agents: deque[str] = deque(maxlen=100)  # of the latest requests
         self._rng = random.Random(settings.seed)
 
     def add(self, account: Account) -> Account:
@@ -146,6 +147,7 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
         return error_answer(401, "Invalid API key")
     request[ACCOUNT_KEY] = account
     state.cookies_seen.append((account.name, request.headers.get("Cookie", "")))
+    state.user_agents.append(request.headers.get("User-Agent", ""))
     response = await handler(request)
     if not response.prepared:  # like the real application, a session cookie per account
         response.set_cookie("_ix_session", account.name, path="/")
