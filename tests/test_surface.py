@@ -15,6 +15,8 @@ import pytest
 import invoicexpress_async as ix
 from invoicexpress_async.sandbox import Sandbox
 
+from .forward_proxy import ForwardProxy
+
 
 @pytest.fixture
 async def served() -> AsyncIterator[Sandbox]:
@@ -185,3 +187,43 @@ async def test_api_errors_carry_the_answers_headers(served: Sandbox,
     with pytest.raises(ix.NotFoundError) as missing:
         await api.invoices.get(1)
     assert missing.value.headers["Content-Type"].startswith("application/json")
+
+
+# ---- proxies ----------------------------------------------------------------------------------
+
+async def test_a_proxy_given_to_the_pool_carries_every_request(served: Sandbox) -> None:
+    async with ForwardProxy() as proxy, ix.SessionPool(proxy=proxy.url) as pool, \
+            ix.AsyncInvoiceXpress(**served.client_kwargs(), pool=pool) as api:
+        assert len(await api.invoices.list(per_page=50).to_list()) == 95
+        assert proxy.forwarded[0].startswith("GET 127.0.0.1:") and len(proxy.forwarded) == 2
+    with pytest.raises(ValueError, match="proxy must be an http"):
+        ix.SessionPool(proxy="socks5://127.0.0.1:1080")
+    assert "s3cret" not in repr(ix.SessionPool(proxy="http://user:s3cret@proxy.local:3128"))
+
+
+async def test_trust_env_takes_the_proxy_from_the_environment(
+        served: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    async with ForwardProxy() as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        async with ix.SessionPool(trust_env=True) as pool, \
+                ix.AsyncInvoiceXpress(**served.client_kwargs(), pool=pool) as api:
+            await api.sequences.list()
+        assert len(proxy.forwarded) == 1
+        async with ix.AsyncInvoiceXpress(**served.client_kwargs()) as api:
+            await api.sequences.list()  # the default pool does not read the environment
+        assert len(proxy.forwarded) == 1
+
+
+def test_the_pool_refuses_to_turn_verification_off() -> None:
+    import ssl
+
+    relaxed = ssl.create_default_context()
+    relaxed.check_hostname = False
+    relaxed.verify_mode = ssl.CERT_NONE
+    with pytest.raises(ValueError, match="verify"):
+        ix.SessionPool(ssl=relaxed)
+    with pytest.raises(TypeError, match="ssl"):
+        ix.SessionPool(ssl=False)  # type: ignore[arg-type]
+    ix.SessionPool(ssl=ssl.create_default_context())  # a private CA's context is fine

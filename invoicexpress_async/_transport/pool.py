@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import os
+import ssl as ssl_module
 import time
 
 import aiohttp
+import yarl
 
 from .._checks import number
 from .closing import CloseSignal
 from .ratelimit import AccountLimiter, Clock, RateLimit, Sleep
 from .stats import TransportStats
+from .urls import shown
 
 # aiohttp sends a request it deems idempotent by its verb (PUT, DELETE...) a second time,
 # silently, when the connection fails under it. Our retry rules and the limiter must see
@@ -34,16 +37,34 @@ def wire_method(method: str) -> str:
 
 
 class SessionPool:
-    """An aiohttp session + connector that many clients (of many accounts) can share."""
+    """An aiohttp session + connector that many clients (of many accounts) can share.
+
+    ``proxy`` sends every request through an HTTP(S) proxy (``"http://proxy:3128"``,
+    credentials in the URL if it needs them); ``trust_env=True`` takes the proxy from
+    ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` (and ``.netrc``) as curl does; ``ssl`` is an
+    ``ssl.SSLContext`` for a private certificate authority (a TLS-inspecting proxy).
+    Certificates are always verified: there is no way to turn that off here.
+    """
 
     def __init__(self, limit: int = 100, *, limit_per_host: int = 0,
-                 keepalive_timeout: float = 15.0) -> None:
+                 keepalive_timeout: float = 15.0, trust_env: bool = False,
+                 proxy: str | None = None, ssl: ssl_module.SSLContext | None = None) -> None:
         for name, value in (("limit", limit), ("limit_per_host", limit_per_host)):
             if isinstance(value, bool) or not isinstance(value, int):
                 raise TypeError(f"{name} must be an int, got {type(value).__name__}")
             if value < 0:
                 raise ValueError(f"{name} must be >= 0, got {value!r}")
+        if not isinstance(trust_env, bool):
+            raise TypeError(f"trust_env must be a bool, got {type(trust_env).__name__}")
+        if ssl is not None and not isinstance(ssl, ssl_module.SSLContext):
+            raise TypeError("ssl must be an ssl.SSLContext (certificates are always"
+                            f" verified), got {type(ssl).__name__}")
+        if ssl is not None and ssl.verify_mode != ssl_module.CERT_REQUIRED:
+            raise ValueError("ssl must verify certificates (verify_mode CERT_REQUIRED)")
         self.limit = limit
+        self.trust_env = trust_env
+        self.proxy = None if proxy is None else checked_proxy(proxy)
+        self._ssl = ssl
         self._limit_per_host = limit_per_host
         self._keepalive_timeout = number("keepalive_timeout", keepalive_timeout)
         self._session: aiohttp.ClientSession | None = None
@@ -54,7 +75,9 @@ class SessionPool:
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else ("open" if self._session else "idle")
-        return f"SessionPool(limit={self.limit}, {state}, accounts={len(self._limiters)})"
+        proxy = f", proxy={shown(yarl.URL(self.proxy))!r}" if self.proxy else ""
+        return (f"SessionPool(limit={self.limit}, {state}, accounts={len(self._limiters)}"
+                f"{proxy})")
 
     @property
     def closed(self) -> bool:
@@ -83,13 +106,15 @@ class SessionPool:
             connector = aiohttp.TCPConnector(limit=self.limit,
                                              limit_per_host=self._limit_per_host,
                                              keepalive_timeout=self._keepalive_timeout,
-                                             ttl_dns_cache=300)
+                                             ttl_dns_cache=300,
+                                             ssl=self._ssl if self._ssl is not None else True)
             # no cookie jar: a pool shared by many accounts must never hand one
             # account's cookies to another on the same host
             # no decompression by aiohttp: ``bounded.py`` inflates with a hard limit
             self._session = aiohttp.ClientSession(connector=connector, raise_for_status=False,
                                                   auto_decompress=False,
-                                                  cookie_jar=aiohttp.DummyCookieJar())
+                                                  cookie_jar=aiohttp.DummyCookieJar(),
+                                                  trust_env=self.trust_env)
             if _HIDDEN_RETRY_SWITCH:
                 self._session._retry_connection = False
             self._loop = loop
@@ -177,3 +202,18 @@ class SessionPool:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
+
+
+def checked_proxy(value: object) -> str:
+    """A proxy URL: ``http://`` or ``https://`` with a host (credentials allowed: they are
+    never shown)."""
+    if not isinstance(value, str):
+        raise TypeError(f"proxy must be a str URL, got {type(value).__name__}")
+    try:
+        url = yarl.URL(value.strip())
+        url.port  # noqa: B018 - parsing the port is what fails on a mangled authority
+    except ValueError:
+        raise ValueError("proxy is not a valid URL") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(f"proxy must be an http:// or https:// URL, got {shown(url)!r}")
+    return str(url)

@@ -317,7 +317,7 @@ class Requester:
         async with session.request(wire_method(request.method), self._base_url + request.path,
                                    params=[*request.query,
                                            ("api_key", self._api_key.reveal())],
-                                   data=data, headers=headers,
+                                   data=data, headers=headers, proxy=self._pool.proxy,
                                    timeout=self._timeout, allow_redirects=False) as response:
             raw = await self._read(response, request)
             return response.status, response.reason or "", response.headers, raw
@@ -429,7 +429,7 @@ class Requester:
         session = self._pool.session()
         for _ in range(_MAX_REDIRECTS + 1):
             async with session.request(wire_method("GET"), url, timeout=self._timeout,
-                                       allow_redirects=False,
+                                       allow_redirects=False, proxy=self._pool.proxy,
                                        headers={"Accept": "*/*",
                                                 "Accept-Encoding": ACCEPT_ENCODING}) as response:
                 if response.status in _REDIRECTS and "Location" in response.headers:
