@@ -146,8 +146,9 @@ class _AsyncClient(Protocol):
 class Runner(Generic[A]):
     """Owns the portal and the async client behind one sync client."""
 
-    def __init__(self, factory: Callable[[], A]) -> None:
+    def __init__(self, factory: Callable[[], A], parent: Runner[A] | None = None) -> None:
         self._factory = factory
+        self._parent = parent  # a derived client (with_options) runs on its parent's loop
         self._client = factory()  # checks the arguments now, in the caller's thread
         self._pid = os.getpid()
         self._lock = threading.Lock()
@@ -155,6 +156,11 @@ class Runner(Generic[A]):
         self._finalizer: weakref.finalize[..., Any] | None = None
         self._warned = False
         self._closed = False
+
+    def derive(self, make: Callable[[A], A]) -> Runner[A]:
+        """A runner for ``make(this client)`` on this runner's loop thread: closing it
+        closes only that client; the thread stays this runner's."""
+        return Runner(lambda: make(self.client), parent=self)
 
     @property
     def client(self) -> A:
@@ -182,6 +188,8 @@ class Runner(Generic[A]):
         self._after_fork()
         if self._closed:
             raise ClientClosedError("this InvoiceXpress client is closed")
+        if self._parent is not None:
+            return self._parent._ready_loop()
         if self._loop is not None and threading.get_ident() == self._loop.ident:
             raise SyncInAsyncDeadlockError(
                 "a blocking InvoiceXpress method was called from the client's own event loop"
@@ -260,6 +268,11 @@ class Runner(Generic[A]):
         self._closed = True
         if os.getpid() != self._pid:
             return  # a child never started the parent's portal: nothing of ours to stop
+        if self._parent is not None:  # the loop is the parent's: close only this client
+            loop = self._parent._loop
+            if loop is not None and loop.thread.is_alive() and loop.portal is not None:
+                loop.portal.call(self._client.aclose)
+            return
         if self._finalizer is not None:
             self._finalizer()  # once only, whoever calls it first
 

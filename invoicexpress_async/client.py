@@ -105,13 +105,16 @@ class AsyncInvoiceXpress:
         limiter = self._pool.limiter(f"{self.account_name.lower()}@{self.base_url}", rate_limit,
                                      clock=clock, sleep=sleep, lease=lease)
         _config.log_from_environment()
+        self._hooks = checked_hooks(hooks)
+        self._user_agent = user_agent
+        self._clock, self._sleep = clock, sleep
         self._requester = Requester(base_url=self.base_url, api_key=self._api_key,
                                     pool=self._pool, limiter=limiter, retry=self.retry,
                                     timeout=self.timeout, clock=clock, sleep=sleep,
                                     max_response_bytes=self.max_response_bytes,
                                     user_agent=DEFAULT_USER_AGENT if user_agent is None
                                     else _config.header_text("user_agent", user_agent),
-                                    hooks=checked_hooks(hooks), account=self.account_name)
+                                    hooks=self._hooks, account=self.account_name)
         # polls wait through the requester: a closed client stops them at once
         core = Core(self._requester, self.prefetch, self.poll, clock, self._requester.pause)
         self.clients = AsyncClients(core)
@@ -139,6 +142,30 @@ class AsyncInvoiceXpress:
     def __repr__(self) -> str:
         return (f"{type(self).__name__}(account_name={self.account_name!r},"
                 f" base_url={self.base_url!r}, api_key=***)")
+
+    def with_options(self, *, timeout: Timeout | float | None = None,
+                     retry: RetryPolicy | None = None, poll: PollPolicy | None = None,
+                     prefetch: int | None = None,
+                     max_response_bytes: int | None = None) -> AsyncInvoiceXpress:
+        """This client with other options, for one call or a block:
+        ``await api.with_options(timeout=5).invoices.get(1)``.
+
+        The new client is of the same account and shares this one's connection pool,
+        rate limiter and hooks; options left as None are this client's. Closing it
+        ends only its own calls; closing this client ends its calls too.
+        """
+        derived = AsyncInvoiceXpress(
+            self.account_name, self._api_key.reveal(), base_url=self.base_url,
+            timeout=self.timeout if timeout is None else timeout,
+            retry=retry or self.retry, rate_limit=self.rate_limit, pool=self._pool,
+            prefetch=self.prefetch if prefetch is None else prefetch,
+            poll=poll or self.poll,
+            max_response_bytes=self.max_response_bytes if max_response_bytes is None
+            else max_response_bytes,
+            hooks=self._hooks, user_agent=self._user_agent, clock=self._clock,
+            sleep=self._sleep)
+        derived._requester.close_with(self._requester)
+        return derived
 
     @property
     def stats(self) -> TransportStats:

@@ -334,8 +334,10 @@ def generate_client(resource_modules: dict[str, list[str]]) -> str:
             _docstring(cls, "    ").replace("AsyncInvoiceXpress(", "InvoiceXpress(")
             .replace("``async with", "``with").replace("``aclose()``", "``close()``"), "\n",
             f"    def __init__{signature}:\n",
-            "        self._runner = Runner(functools.partial(AsyncInvoiceXpress,"
-            f" {_call_args(init.args)}))\n"]
+            "        self._attach(Runner(functools.partial(AsyncInvoiceXpress,"
+            f" {_call_args(init.args)})))\n\n",
+            "    def _attach(self, runner: Runner[AsyncInvoiceXpress]) -> None:\n",
+            "        self._runner = runner\n"]
     for attr, async_cls in _sub_resources(cls, "client"):
         body.append(f"        self.{attr} = {sync_name(async_cls)}(self._runner,"
                     f" lambda api: api.{attr})\n")
@@ -355,7 +357,20 @@ def generate_client(resource_modules: dict[str, list[str]]) -> str:
         used |= _names(mapped)
         body.append(f"    @property\n    def {name}(self) -> {ast.unparse(mapped)}:\n"
                     f"        return self._runner.client.{name}\n\n")
-    twins, names = _method_twins(cls, "self._runner.client", skip=frozenset({"aclose"}))
+    # methods returning another client of the account (with_options): a blocking client
+    # on the same loop thread, around the async client the method returns
+    derivers = [n for n in cls.body if isinstance(n, ast.FunctionDef)
+                and isinstance(n.returns, ast.Name) and n.returns.id == "AsyncInvoiceXpress"]
+    for func in derivers:
+        derived_signature, names = _signature(func)
+        used |= names - {"InvoiceXpress"}  # the class being generated
+        body.append(f"    def {func.name}{derived_signature}:\n{_docstring(func, '        ')}"
+                    "        derived = InvoiceXpress.__new__(InvoiceXpress)\n"
+                    "        derived._attach(self._runner.derive(\n"
+                    f"            lambda api: api.{func.name}({_call_args(func.args)})))\n"
+                    "        return derived\n\n")
+    twins, names = _method_twins(cls, "self._runner.client",
+                                 skip=frozenset({"aclose", *(f.name for f in derivers)}))
     used |= names
     body += twins
     doc = "Blocking twin of invoicexpress_async.client: InvoiceXpress."

@@ -227,3 +227,36 @@ def test_the_pool_refuses_to_turn_verification_off() -> None:
     with pytest.raises(TypeError, match="ssl"):
         ix.SessionPool(ssl=False)  # type: ignore[arg-type]
     ix.SessionPool(ssl=ssl.create_default_context())  # a private CA's context is fine
+
+
+# ---- per-call options ---------------------------------------------------------------------
+
+async def test_with_options_is_the_same_account_with_other_options(served: Sandbox) -> None:
+    served.settings.latency = (0.3, 0.3)
+    async with ix.AsyncInvoiceXpress(**served.client_kwargs(),
+                                     retry=ix.RetryPolicy(max_attempts=1)) as api:
+        hurried = api.with_options(timeout=ix.Timeout(total=None, connect=1, read=0.05))
+        with pytest.raises(ix.RequestTimeout):
+            await hurried.sequences.list()
+        assert await api.sequences.list()  # the parent keeps its own timeout
+        assert hurried.pool is api.pool and hurried.timeout.read == 0.05
+        assert api.with_options(prefetch=2).prefetch == 2 and api.prefetch == 4
+        assert api.pool.stats.attempts == 2  # one account, one limiter: both counted
+        other = api.with_options(retry=ix.RetryPolicy(max_attempts=5))
+    with pytest.raises(ix.ClientClosedError):  # closing the parent ends derived clients too
+        await other.sequences.list()
+
+
+def test_the_blocking_client_has_with_options() -> None:
+    with Sandbox(invoices=3).running() as served, \
+            ix.InvoiceXpress(**served.client_kwargs()) as api:
+        served.settings.latency = (0.3, 0.3)
+        hurried = api.with_options(timeout=ix.Timeout(total=None, connect=1, read=0.05),
+                                   retry=ix.RetryPolicy(max_attempts=1))
+        with pytest.raises(ix.RequestTimeout):
+            hurried.sequences.list()
+        assert api.sequences.list()
+        hurried.close()  # closes only the derived client
+        assert api.sequences.list()
+        with pytest.raises(ix.ClientClosedError):
+            hurried.sequences.list()

@@ -70,25 +70,30 @@ class InvoiceXpress(SyncClientBase[AsyncInvoiceXpress]):
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
-        self._runner = Runner(
-            functools.partial(
-                AsyncInvoiceXpress,
-                account_name,
-                api_key,
-                base_url=base_url,
-                timeout=timeout,
-                retry=retry,
-                rate_limit=rate_limit,
-                pool=pool,
-                prefetch=prefetch,
-                poll=poll,
-                max_response_bytes=max_response_bytes,
-                hooks=hooks,
-                user_agent=user_agent,
-                clock=clock,
-                sleep=sleep,
+        self._attach(
+            Runner(
+                functools.partial(
+                    AsyncInvoiceXpress,
+                    account_name,
+                    api_key,
+                    base_url=base_url,
+                    timeout=timeout,
+                    retry=retry,
+                    rate_limit=rate_limit,
+                    pool=pool,
+                    prefetch=prefetch,
+                    poll=poll,
+                    max_response_bytes=max_response_bytes,
+                    hooks=hooks,
+                    user_agent=user_agent,
+                    clock=clock,
+                    sleep=sleep,
+                )
             )
         )
+
+    def _attach(self, runner: Runner[AsyncInvoiceXpress]) -> None:
+        self._runner = runner
         self.clients = Clients(self._runner, lambda api: api.clients)
         self.invoices = Invoices(self._runner, lambda api: api.invoices)
         self.invoice_receipts = InvoiceFamily(self._runner, lambda api: api.invoice_receipts)
@@ -144,6 +149,36 @@ class InvoiceXpress(SyncClientBase[AsyncInvoiceXpress]):
     @property
     def max_response_bytes(self) -> int:
         return self._runner.client.max_response_bytes
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeout | float | None = None,
+        retry: RetryPolicy | None = None,
+        poll: PollPolicy | None = None,
+        prefetch: int | None = None,
+        max_response_bytes: int | None = None,
+    ) -> InvoiceXpress:
+        """This client with other options, for one call or a block:
+        ``await api.with_options(timeout=5).invoices.get(1)``.
+
+        The new client is of the same account and shares this one's connection pool,
+        rate limiter and hooks; options left as None are this client's. Closing it
+        ends only its own calls; closing this client ends its calls too.
+        """
+        derived = InvoiceXpress.__new__(InvoiceXpress)
+        derived._attach(
+            self._runner.derive(
+                lambda api: api.with_options(
+                    timeout=timeout,
+                    retry=retry,
+                    poll=poll,
+                    prefetch=prefetch,
+                    max_response_bytes=max_response_bytes,
+                )
+            )
+        )
+        return derived
 
     @property
     def stats(self) -> TransportStats:

@@ -115,7 +115,7 @@ class Requester:
         self.stats = TransportStats()
         self._account_stats = limiter.stats  # every client of the account, in this pool
         self._closing = CloseSignal()
-        self._signals = (self._closing, pool.closing)
+        self._signals: tuple[CloseSignal, ...] = (self._closing, pool.closing)
         self._hooks = hooks
         self._account = account
         self._headers = {"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING,
@@ -268,7 +268,12 @@ class Requester:
     @property
     def closed(self) -> bool:
         """Whether this client (or the pool it sends through) has been closed."""
-        return self._closing.closed or self._pool.closed
+        return any(signal.closed for signal in self._signals)
+
+    def close_with(self, parent: Requester) -> None:
+        """End this requester's calls when ``parent`` closes too (a client derived with
+        ``with_options``)."""
+        self._signals = (*self._signals, parent._closing)
 
     def close(self) -> None:
         """Nothing more is sent; every request waiting for a slot, a retry or a poll ends
