@@ -177,9 +177,8 @@ def _structure_fn(model: type[Any]) -> Callable[[Any, Any], Any]:
     keeps = any(field.name == "extra" for field in attrs.fields(model))
     name = model.__name__
 
-    def structure(data: Any, _: Any = None) -> Any:
-        if type(data) is not dict:
-            raise TypeError(f"expected an object for {name}, got {type(data).__name__}")
+    def careful(data: Any) -> Any:
+        """Field by field: what failed is kept (or named, when it cannot be)."""
         values: dict[str, Any] = {}
         extra: dict[str, Any] | None = None
         for key, attribute, hook, tp, required in plan:
@@ -204,7 +203,38 @@ def _structure_fn(model: type[Any]) -> Callable[[Any, Any], Any]:
             values["extra"] = types.MappingProxyType(extra)
         return model(**values)
 
-    return structure
+    return _fast_path(model, plan, known, keeps, careful)
+
+
+def _fast_path(model: type[Any], plan: list[tuple[str, str, Any, Any, bool]],
+               known: frozenset[str], keeps: bool,
+               careful: Callable[[Any], Any]) -> Callable[[Any, Any], Any]:
+    """The structure function the hot path runs: straight-line code generated once per
+    model (no loop, no per-field dispatch); on any failure it hands the object to
+    ``careful``, which keeps what it can and names what it cannot."""
+    scope: dict[str, Any] = {"model": model, "careful": careful, "known": known,
+                             "WRONG_SHAPE": _WRONG_SHAPE, "dict_": dict}
+    lines = ["def structure(data, _=None):",
+             "    if type(data) is not dict_:",
+             f"        raise TypeError('expected an object for {model.__name__}, got '"
+             " + type(data).__name__)",
+             "    values = {}",
+             "    try:"]
+    for index, (key, attribute, hook, tp, required) in enumerate(plan):
+        scope[f"h{index}"], scope[f"t{index}"] = hook, tp
+        lines.append(f"        if {key!r} in data:")
+        lines.append(f"            values[{attribute!r}] = h{index}(data[{key!r}], t{index})")
+        if required:
+            lines.append("        else:")
+            lines.append("            return careful(data)")
+    lines.append("    except WRONG_SHAPE:")
+    lines.append("        return careful(data)")
+    if keeps:
+        lines.append("    if not known.issuperset(data):")
+        lines.append("        return careful(data)")
+    lines.append("    return model(**values)")
+    exec(compile("\n".join(lines), f"<structure {model.__name__}>", "exec"), scope)
+    return scope["structure"]  # type: ignore[no-any-return]
 
 
 def _object_hook_factory(model: type[Any]) -> Callable[[Any, Any], Any]:
