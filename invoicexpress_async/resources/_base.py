@@ -51,8 +51,8 @@ class Resource:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} resource>"
 
-    async def _call(self, operation: Operation, *, query: Query | None = None,
-                    body: Any = None, poll: PollPolicy | None = None, **parts: object) -> Any:
+    async def _call(self, operation: Operation[T], *, query: Query | None = None,
+                    body: Any = None, poll: PollPolicy | None = None, **parts: object) -> T:
         """Perform ``operation``; return the model its answer holds (None when it has no
         roots), after polling any 202 under ``poll`` (the client's policy by default)."""
         request = operation.request(query=query, body=body, **parts)
@@ -66,14 +66,16 @@ class Resource:
                                         f"{request.method} {requester.display_url(request)}")
         else:
             response = await requester.send(request)
+        result: Any  # what ``operation`` says it returns (its ``R``)
         if not operation.roots:  # no root: the whole body is the object, when one is wanted
-            if operation.response is None:
-                return None
-            return self._build(operation.response, response.body, request, "the answer")
-        data = self._unwrap(response, operation.roots, request)
-        if operation.response is None:
-            return data
-        return self._build(operation.response, data, request, operation.roots[0])
+            result = None if operation.response is None else self._build(
+                operation.response, response.body, request, "the answer")
+        else:
+            data = self._unwrap(response, operation.roots, request)
+            result = data if operation.response is None else self._build(
+                operation.response, data, request, operation.roots[0])
+        typed: T = result
+        return typed
 
     async def _wait(self, attempt: Callable[[], Awaitable[T | None]], poll: PollPolicy | None,
                     what: str) -> T:
@@ -117,7 +119,7 @@ class Resource:
         except _MALFORMED as exc:
             raise self._decode_error(request, f"{what} is malformed ({exc})", data) from None
 
-    def _paginate(self, operation: Operation, model: type[T], *, page: int, per_page: int,
+    def _paginate(self, operation: Operation[Any], model: type[T], *, page: int, per_page: int,
                   query: Query | None = None, body: Any = None,
                   **parts: object) -> AsyncPaginator[T]:
         """A paginator over ``operation``'s list; ``query`` is sent with every page."""

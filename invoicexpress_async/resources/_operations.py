@@ -9,7 +9,7 @@ pages or answers 202 until ready). Adding an operation is a row.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 import attrs
 
@@ -17,10 +17,12 @@ from .._transport import Request
 from ..models._convert import wire_body
 
 Query = list[tuple[str, str]]
+T = TypeVar("T")
+R = TypeVar("R", covariant=True)
 
 
 @attrs.frozen
-class Operation:
+class Operation(Generic[R]):
     """One operation of the API.
 
     ``roots`` are the keys the answer's object may sit under, tried in order
@@ -30,7 +32,7 @@ class Operation:
     (or ``list[Model]``) built from it.
     ``idempotent`` is whether sending it twice does no harm: reads are, even
     when sent as POST; creates, state changes, emails and payments are not, even
-    when sent as PUT.
+    when sent as PUT. ``R`` is what performing it returns (``None`` without a response).
     """
 
     method: str
@@ -57,13 +59,34 @@ class Operation:
         return {self.request_root: inner, **top_level}
 
 
+@overload
+def read(path: str, roots: tuple[str, ...] = (), response: None = None, *,
+         method: str = "GET", paginated: bool = False,
+         polled: bool = False) -> Operation[None]: ...
+
+
+@overload
+def read(path: str, roots: tuple[str, ...], response: type[T], *, method: str = "GET",
+         paginated: bool = False, polled: bool = False) -> Operation[T]: ...
+
+
 def read(path: str, roots: tuple[str, ...] = (), response: Any = None, *,
-         method: str = "GET", paginated: bool = False, polled: bool = False) -> Operation:
+         method: str = "GET", paginated: bool = False, polled: bool = False) -> Operation[Any]:
     """A read: safe to send again, whatever its verb."""
     return Operation(method, path, True, roots, response, paginated=paginated, polled=polled)
 
 
+@overload
+def write(method: str, path: str, roots: tuple[str, ...] = (), response: None = None, *,
+          request_root: str | None = None, idempotent: bool = False) -> Operation[None]: ...
+
+
+@overload
+def write(method: str, path: str, roots: tuple[str, ...], response: type[T], *,
+          request_root: str | None = None, idempotent: bool = False) -> Operation[T]: ...
+
+
 def write(method: str, path: str, roots: tuple[str, ...] = (), response: Any = None, *,
-          request_root: str | None = None, idempotent: bool = False) -> Operation:
+          request_root: str | None = None, idempotent: bool = False) -> Operation[Any]:
     """A write: sent at most once unless ``idempotent`` (the same update twice is harmless)."""
     return Operation(method, path, idempotent, roots, response, request_root)

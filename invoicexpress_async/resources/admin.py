@@ -55,7 +55,7 @@ class AsyncSaft(Resource):
         if not 1 <= positive_int("month", month) <= 12:
             raise ValueError(f"month must be 1 to 12, got {month!r}")
         instance("poll", poll, PollPolicy, optional=True)
-        return await self._call(SAFT, poll=poll,  # type: ignore[no-any-return]
+        return await self._call(SAFT, poll=poll,
                                 query=[("month", f"{month:02d}"), ("year", str(year))])
 
 
@@ -66,18 +66,18 @@ class AsyncAccounts(Resource):
         """Create a new account and its owner; the answer holds the new account's api key.
         Never re-sent once it may have reached the server."""
         instance("account", account, AccountCreate)
-        return await self._call(CREATE_ACCOUNT,  # type: ignore[no-any-return]
+        return await self._call(CREATE_ACCOUNT,
                                 body=CREATE_ACCOUNT.body(account))
 
     async def create_for_existing_user(self, account: AccountCreate) -> Account:
         """Create a new account for a user InvoiceXpress already knows (by ``email``)."""
         instance("account", account, AccountCreate)
-        return await self._call(CREATE_FOR_USER,  # type: ignore[no-any-return]
+        return await self._call(CREATE_FOR_USER,
                                 body=CREATE_FOR_USER.body(account))
 
     async def get(self, account_id: int) -> Account:
         """The account's details (organization, fiscal id, state, AT configured, trial)."""
-        return await self._call(GET_ACCOUNT,  # type: ignore[no-any-return]
+        return await self._call(GET_ACCOUNT,
                                 id=identifier("account_id", account_id))
 
     async def update(self, account_id: int, account: AccountCreate) -> None:
@@ -107,14 +107,14 @@ class AsyncTreasury(Resource):
 
     async def balance(self, client_id: int) -> ClientBalance:
         """What the client owes: balance, overdue and remaining, with and without VAT."""
-        return await self._call(BALANCE,  # type: ignore[no-any-return]
+        return await self._call(BALANCE,
                                 client=identifier("client_id", client_id))
 
     async def set_initial_balance(self, client_id: int, value: Decimal | int,
                                   date: datetime.date,
                                   observation: str | None = None) -> InitialBalance:
         """Set the client's opening balance on ``date``."""
-        return await self._call(  # type: ignore[no-any-return]
+        return await self._call(
             INITIAL_BALANCE, client=identifier("client_id", client_id),
             body=INITIAL_BALANCE.body(fields=_dated(value, date, observation)))
 
@@ -150,7 +150,7 @@ class AsyncTreasury(Resource):
         """Record a payment from, or a reimbursement to, the client. Never re-sent once it
         may have reached the server."""
         instance("movement", movement, TreasuryMovement)
-        return await self._call(CREATE_MOVEMENT,  # type: ignore[no-any-return]
+        return await self._call(CREATE_MOVEMENT,
                                 client=identifier("client_id", client_id),
                                 body=CREATE_MOVEMENT.body(movement))
 

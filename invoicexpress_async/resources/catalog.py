@@ -35,14 +35,14 @@ class AsyncItems(Resource):
 
     async def get(self, item_id: int) -> CatalogItem:
         """One item."""
-        return await self._call(ITEM,  # type: ignore[no-any-return]
+        return await self._call(ITEM,
                                 id=identifier("item_id", item_id))
 
     async def create(self, item: CatalogItemCreate) -> CatalogItem:
         """Add an item to the catalogue (names are unique). Never re-sent once it may have
         reached the server."""
         instance("item", item, CatalogItemCreate)
-        return await self._call(CREATE_ITEM,  # type: ignore[no-any-return]
+        return await self._call(CREATE_ITEM,
                                 body=CREATE_ITEM.body(item))
 
     async def update(self, item_id: int, item: CatalogItemCreate) -> None:
@@ -61,16 +61,16 @@ class AsyncTaxes(Resource):
 
     async def list(self) -> list[Tax]:
         """Every tax of the account (the API does not paginate this list)."""
-        return await self._call(TAXES)  # type: ignore[no-any-return]
+        return await self._call(TAXES)
 
     async def get(self, tax_id: int) -> Tax:
         """One tax, with its region, code and whether it is the default."""
-        return await self._call(TAX, id=identifier("tax_id", tax_id))  # type: ignore[no-any-return]
+        return await self._call(TAX, id=identifier("tax_id", tax_id))
 
     async def create(self, tax: TaxCreate) -> Tax:
         """Add a tax. Never re-sent once it may have reached the server."""
         instance("tax", tax, TaxCreate)
-        return await self._call(CREATE_TAX, body=CREATE_TAX.body(tax))  # type: ignore[no-any-return]
+        return await self._call(CREATE_TAX, body=CREATE_TAX.body(tax))
 
     async def update(self, tax_id: int, tax: TaxCreate) -> None:
         """Replace a tax's content."""

@@ -37,7 +37,7 @@ class AsyncClients(Resource):
 
     async def get(self, client_id: int) -> Client:
         """One client, with the fields only this endpoint returns (``fiscal_id``)."""
-        return await self._call(GET,  # type: ignore[no-any-return]
+        return await self._call(GET,
                                 id=identifier("client_id", client_id))
 
     async def create(self, client: ClientCreate, *, reconcile: bool = False) -> Client:
@@ -51,7 +51,7 @@ class AsyncClients(Resource):
         instance("client", client, ClientCreate)
         instance("reconcile", reconcile, bool)
         try:
-            return await self._call(CREATE,  # type: ignore[no-any-return]
+            return await self._call(CREATE,
                                     body=CREATE.body(client))
         except InvoiceXpressError as error:
             if not (reconcile and error.outcome_unknown):
@@ -75,9 +75,10 @@ class AsyncClients(Resource):
         """The client whose code is ``code`` (codes are unique), or None."""
         return await self._find(FIND_BY_CODE, "client_code", _params.query_text("code", code))
 
-    async def _find(self, operation: Operation, key: str, value: str) -> Client | None:
+    async def _find(self, operation: Operation[Client], key: str,
+                    value: str) -> Client | None:
         try:
-            return await self._call(operation,  # type: ignore[no-any-return]
+            return await self._call(operation,
                                     query=[(key, value)])
         except NotFoundError:
             return None

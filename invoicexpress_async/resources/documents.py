@@ -28,7 +28,14 @@ from ..polling import PollPolicy
 from . import _params
 from ._base import Core, Resource
 from ._filters import GUIDE_FILTERS
-from .families import ESTIMATES, GUIDES, RECEIPTS, DocumentFamily, operations_of
+from .families import (
+    ESTIMATES,
+    GUIDES,
+    RECEIPTS,
+    DocumentFamily,
+    DocumentOperations,
+    operations_of,
+)
 
 M = TypeVar("M")
 _MAX_UID = 255
@@ -60,12 +67,11 @@ class AsyncDocumentBase(Resource):
     def _own_type(self) -> dict[str, Any]:
         return {} if self._family.type is None else {"type": self._family.type}
 
-    async def _get(self, document_id: int) -> Any:
-        return await self._call(self._ops.get, id=identifier("document_id", document_id))
-
 
 class AsyncInvoiceReader(AsyncDocumentBase):
     """Reading invoice-family documents: ``list`` with the invoice filters, and ``get``."""
+
+    _ops: DocumentOperations[Invoice]
 
     def list(self, *, text: str | None = None,
              status: str | DocumentStatus | Sequence[str | DocumentStatus] | None = None,
@@ -88,16 +94,18 @@ class AsyncInvoiceReader(AsyncDocumentBase):
 
     async def get(self, document_id: int) -> Invoice:
         """One document, with its items."""
-        return await self._get(document_id)  # type: ignore[no-any-return]
+        return await self._call(self._ops.get, id=identifier("document_id", document_id))
 
 
 class AsyncDocumentWriter(AsyncDocumentBase, Generic[M]):
     """One family of documents (of model ``M``): get, create, update, change state, email,
     PDF."""
 
+    _ops: DocumentOperations[M]
+
     async def get(self, document_id: int) -> M:
         """One document, with its items."""
-        return await self._get(document_id)  # type: ignore[no-any-return]
+        return await self._call(self._ops.get, id=identifier("document_id", document_id))
 
     async def create(self, document: DocumentCreate, *, proprietary_uid: str | None = None,
                      reconcile: bool = False) -> M:
@@ -124,7 +132,7 @@ class AsyncDocumentWriter(AsyncDocumentBase, Generic[M]):
 
         async def attempt() -> M | None:
             try:
-                return await self._call(operation, body=body)  # type: ignore[no-any-return]
+                return await self._call(operation, body=body)
             except ConflictError as conflict:
                 if any("ongoing" in message.lower() for message in conflict.messages):
                     return None  # the first request with this UID is still being processed
@@ -208,7 +216,7 @@ class AsyncDocumentWriter(AsyncDocumentBase, Generic[M]):
         if optional_text("message", message) is None and event == DocumentEvent.CANCELED:
             raise ValueError("message is required to cancel a document (the reason)")
         operation = self._ops.change_state
-        return await self._call(operation, id=document,  # type: ignore[no-any-return]
+        return await self._call(operation, id=document,
                                 body=operation.body(fields={"state": event,
                                                             "message": message}))
 
@@ -248,7 +256,7 @@ class AsyncInvoiceFamily(AsyncDocumentWriter[Invoice], AsyncQrCodes, AsyncInvoic
 
     async def related(self, document_id: int) -> list[Invoice]:
         """Receipts, credit and debit notes linked to the document."""
-        return await self._call(self._ops.related,  # type: ignore[no-any-return]
+        return await self._call(self._ops.related,
                                 id=identifier("document_id", document_id))
 
 class AsyncPayableDocuments(AsyncInvoiceFamily):
@@ -260,7 +268,7 @@ class AsyncPayableDocuments(AsyncInvoiceFamily):
         reached the server (``error.outcome_unknown``)."""
         instance("payment", payment, Payment)
         operation = self._ops.add_payment
-        return await self._call(operation,  # type: ignore[no-any-return]
+        return await self._call(operation,
                                 id=identifier("document_id", document_id),
                                 body=operation.body(payment))
 
@@ -293,12 +301,14 @@ class AsyncInvoices(AsyncPayableDocuments):
 class AsyncReceipts(AsyncInvoiceReader):
     """Receipts, which payments issue: read them, or cancel one to undo its payment."""
 
+    _ops: DocumentOperations[Receipt]
+
     def __init__(self, core: Core, family: DocumentFamily = RECEIPTS) -> None:
         super().__init__(core, family)
 
     async def get(self, document_id: int) -> Receipt:
         """One receipt."""
-        return await self._get(document_id)  # type: ignore[no-any-return]
+        return await self._call(self._ops.get, id=identifier("receipt_id", document_id))
 
     async def cancel(self, receipt_id: int, message: str) -> Receipt:
         """Cancel a receipt (``message`` is the reason, required): the payment is undone
@@ -306,7 +316,7 @@ class AsyncReceipts(AsyncInvoiceReader):
         reached the server."""
         receipt = identifier("receipt_id", receipt_id)
         operation = self._ops.change_state
-        return await self._call(operation, id=receipt,  # type: ignore[no-any-return]
+        return await self._call(operation, id=receipt,
                                 body=operation.body(fields={
                                     "state": DocumentEvent.CANCELED.value,
                                     "message": text("message", message)}))

@@ -8,8 +8,9 @@ and the resource class chosen for it exposes exactly that.
 
 from __future__ import annotations
 
+import builtins
 import functools
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import attrs
 
@@ -107,24 +108,27 @@ FAMILIES = (INVOICES, INVOICE_RECEIPTS, SIMPLIFIED_INVOICES, CREDIT_NOTES, DEBIT
             RECEIPTS, QUOTES, PROFORMAS, FEES_NOTES, SHIPPINGS, TRANSPORTS, DEVOLUTIONS)
 
 
-@attrs.frozen
-class DocumentOperations:
-    """Every operation of one family, bound to its paths and root keys."""
+M = TypeVar("M", covariant=True)
 
-    list: Operation
-    get: Operation
-    create: Operation
-    update: Operation
-    change_state: Operation
-    email: Operation
-    pdf_url: Operation
-    qr_code_url: Operation
-    related: Operation
-    add_payment: Operation
+
+@attrs.frozen
+class DocumentOperations(Generic[M]):
+    """Every operation of one family (of model ``M``), bound to its paths and root keys."""
+
+    list: Operation[M]
+    get: Operation[M]
+    create: Operation[M]
+    update: Operation[None]
+    change_state: Operation[M]
+    email: Operation[None]
+    pdf_url: Operation[PdfOutput]
+    qr_code_url: Operation[QrCode]
+    related: Operation[builtins.list[Invoice]]
+    add_payment: Operation[Receipt]
 
 
 @functools.cache
-def operations_of(family: DocumentFamily) -> DocumentOperations:
+def operations_of(family: DocumentFamily) -> DocumentOperations[Any]:
     one = f"/{family.path}/{{id}}"
     roots, model = family.roots, family.model
     return DocumentOperations(

@@ -6,11 +6,13 @@ they arrive as ``ValidationError``/``ConflictError`` whose ``code`` says which.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .._checks import identifier, instance
 from ..models.requests import SequenceCreate
 from ..models.sequences import Sequence
 from ._base import Resource
-from ._operations import read, write
+from ._operations import Operation, read, write
 
 # a single sequence comes under "sequences" (the vendor's description) or "sequence"
 _ONE = ("sequences", "sequence")
@@ -18,7 +20,7 @@ LIST = read("/sequences.json", ("sequences",), list[Sequence])
 GET = read("/sequences/{id}.json", _ONE, Sequence)
 CREATE = write("POST", "/sequences.json", _ONE, Sequence, request_root="sequence")
 SET_CURRENT = write("PUT", "/sequences/{id}/set_current.json", idempotent=True)
-REGISTER = write("PUT", "/sequences/{id}/register.json", ("sequences", "sequence"))
+REGISTER: Operation[Any] = write("PUT", "/sequences/{id}/register.json", ("sequences", "sequence"))
 
 
 class AsyncSequences(Resource):
@@ -26,11 +28,11 @@ class AsyncSequences(Resource):
 
     async def list(self) -> list[Sequence]:
         """Every series of the account (the API does not paginate this list)."""
-        return await self._call(LIST)  # type: ignore[no-any-return]
+        return await self._call(LIST)
 
     async def get(self, sequence_id: int) -> Sequence:
         """One series, with the current number of every document kind."""
-        return await self._call(GET,  # type: ignore[no-any-return]
+        return await self._call(GET,
                                 id=identifier("sequence_id", sequence_id))
 
     async def create(self, sequence: SequenceCreate) -> Sequence:
@@ -38,7 +40,7 @@ class AsyncSequences(Resource):
         needs AT credentials on the account). Never re-sent once it may have reached the
         server; a refusal carries the API's ``code`` (``"002"``: the series exists)."""
         instance("sequence", sequence, SequenceCreate)
-        return await self._call(CREATE, body=CREATE.body(sequence))  # type: ignore[no-any-return]
+        return await self._call(CREATE, body=CREATE.body(sequence))
 
     async def set_current(self, sequence_id: int) -> None:
         """Make the series the account's default."""
