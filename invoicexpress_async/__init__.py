@@ -75,6 +75,7 @@ from .models import (
 )
 from .pagination import AsyncPaginator, Page
 from .polling import PollPolicy
+from .raw import RawResponse
 from .serialize import from_dict, to_dict, to_json
 
 __all__ = [
@@ -132,6 +133,7 @@ __all__ = [
     "RateLimit",
     "RateLimitError",
     "RateLimitStoreError",
+    "RawResponse",
     "RedisStore",
     "Regularization",
     "RemainingBalance",

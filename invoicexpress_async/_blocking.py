@@ -15,6 +15,7 @@ from __future__ import annotations
 import _thread
 import asyncio
 import contextlib
+import functools
 import os
 import threading
 import warnings
@@ -30,6 +31,7 @@ from ._transport import SessionPool
 from ._transport.stats import TransportStats
 from .errors import ClientClosedError, InvoiceXpressError, SyncInAsyncDeadlockError
 from .pagination import AsyncPaginator, Page
+from .raw import AsyncRawResources, RawResponse
 
 T = TypeVar("T")
 A = TypeVar("A", bound="_AsyncClient")
@@ -380,6 +382,13 @@ class SyncClientBase(Generic[A]):
         """Close the connections and stop the loop thread. Safe to call twice."""
         self._runner.close()
 
+    @property
+    def with_raw_response(self) -> RawResources:
+        """This client's resources with methods that return :class:`RawResponse` (status,
+        headers, redacted URL, ``.parse()``) instead of the model, e.g.
+        ``api.with_raw_response.invoices.get(1)``. Lists have no raw form."""
+        return RawResources(self._runner)
+
     def __enter__(self: SyncClientSelf) -> SyncClientSelf:
         return self
 
@@ -389,3 +398,26 @@ class SyncClientBase(Generic[A]):
 
 
 SyncClientSelf = TypeVar("SyncClientSelf", bound=SyncClientBase[Any])
+
+
+class RawResources:
+    """The blocking ``with_raw_response``: the async one's calls, run on the loop thread."""
+
+    def __init__(self, runner: Runner[Any]) -> None:
+        self._runner = runner
+
+    def __getattr__(self, name: str) -> Any:
+        found = getattr(AsyncRawResources(self._runner.client), name)
+        if callable(found):  # api.request
+            return functools.partial(self._runner.call, found)
+        return _RawMethods(self._runner, name)
+
+
+class _RawMethods:
+    def __init__(self, runner: Runner[Any], resource: str) -> None:
+        self._runner = runner
+        self._resource = resource
+
+    def __getattr__(self, name: str) -> Callable[..., RawResponse[Any]]:
+        method = getattr(getattr(AsyncRawResources(self._runner.client), self._resource), name)
+        return functools.partial(self._runner.call, method)

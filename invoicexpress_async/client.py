@@ -22,6 +22,7 @@ from ._transport.stats import TransportStats
 from ._transport.urls import checked_file_url
 from .errors import ClientClosedError
 from .polling import PollPolicy
+from .raw import AsyncRawResources
 from .resources import (
     AsyncAccounts,
     AsyncClients,
@@ -166,6 +167,13 @@ class AsyncInvoiceXpress:
             sleep=self._sleep)
         derived._requester.close_with(self._requester)
         return derived
+
+    @property
+    def with_raw_response(self) -> AsyncRawResources:
+        """This client's resources with methods that return :class:`RawResponse` (status,
+        headers, redacted URL, ``.parse()``) instead of the model, e.g.
+        ``api.with_raw_response.invoices.get(1)``. Lists have no raw form."""
+        return AsyncRawResources(self)
 
     @property
     def stats(self) -> TransportStats:

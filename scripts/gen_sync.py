@@ -370,7 +370,9 @@ def generate_client(resource_modules: dict[str, list[str]]) -> str:
                     f"            lambda api: api.{func.name}({_call_args(func.args)})))\n"
                     "        return derived\n\n")
     twins, names = _method_twins(cls, "self._runner.client",
-                                 skip=frozenset({"aclose", *(f.name for f in derivers)}))
+                                 # with_raw_response: SyncClientBase's (calls on the loop)
+                                 skip=frozenset({"aclose", "with_raw_response",
+                                                 *(f.name for f in derivers)}))
     used |= names
     body += twins
     doc = "Blocking twin of invoicexpress_async.client: InvoiceXpress."

@@ -260,3 +260,35 @@ def test_the_blocking_client_has_with_options() -> None:
         assert api.sequences.list()
         with pytest.raises(ix.ClientClosedError):
             hurried.sequences.list()
+
+
+# ---- raw responses ------------------------------------------------------------------------
+
+async def test_a_raw_response_has_the_answer_and_the_model(served: Sandbox,
+                                                           api: ix.AsyncInvoiceXpress) -> None:
+    raw = await api.with_raw_response.invoices.get(500_004)
+    assert isinstance(raw, ix.RawResponse) and raw.status == 200
+    assert raw.headers["Content-Type"].startswith("application/json")
+    assert "api_key=***" in raw.url and served.api_key not in raw.url + repr(raw)
+    assert raw.parse() == await api.invoices.get(500_004)
+    created = await api.with_raw_response.clients.create(ix.ClientCreate(name="R", code="R-1"))
+    assert created.status == 201 and created.parse().name == "R"
+    served.settings.pending_polls = 2  # polled: the answer is the last one, the ready one
+    pdf = await api.with_options(poll=ix.PollPolicy(interval=0.01)).with_raw_response \
+        .invoices.pdf_url(500_004)
+    assert pdf.status == 200 and pdf.parse().startswith("http")
+    escape = await api.with_raw_response.request("GET", "/sequences.json")
+    assert escape.status == 200 and "sequences" in escape.parse()
+    with pytest.raises(AttributeError, match="no raw form"):
+        api.with_raw_response.invoices.list  # noqa: B018 - lists stream many answers
+    with pytest.raises(ix.NotFoundError) as missing:  # errors are the plain call's
+        await api.with_raw_response.invoices.get(1)
+    assert missing.value.status == 404
+
+
+def test_the_blocking_client_has_raw_responses() -> None:
+    with Sandbox(invoices=3).running() as served, \
+            ix.InvoiceXpress(**served.client_kwargs()) as api:
+        raw = api.with_raw_response.invoices.get(500_001)
+        assert raw.status == 200 and raw.parse().id == 500_001
+        assert api.with_raw_response.request("GET", "/sequences.json").status == 200

@@ -33,6 +33,7 @@ from ..errors import (
     TransportError,
     error_class_for_status,
 )
+from .answers import ANSWERS, note_answer
 from .bounded import ACCEPT_ENCODING, BadEncoding, TooLarge, body_chunks, read_body
 from .closing import Closed, CloseSignal, until_closed
 from .error_body import code_of, parse_error_body, truncated
@@ -230,6 +231,8 @@ class Requester:
                               status=status, retry_after=retry_after,
                               maybe_processed=maybe_processed)
             if decision.action == "return":
+                if ANSWERS.get() is not None:  # a raw call listens (with_raw_response)
+                    note_answer(status, self._shown_headers(headers), self.display_url(request))
                 return Response(status, headers, self._decode(raw, request)) \
                     if status != 404 else Response(204, headers, None)
             api_error = self._api_error(status, reason, raw, request, retry_after, headers)
