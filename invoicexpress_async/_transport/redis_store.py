@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -32,13 +33,17 @@ logger = logging.getLogger("invoicexpress_async")
 # Times in ms of the server's clock; rates in requests per second. ARGV[1] is the step.
 _SCRIPT = """
 local inflight, done, state = KEYS[1], KEYS[2], KEYS[3]
-local step = ARGV[1]
+local step, forced = string.match(ARGV[1], '^(%a+)@?(.*)$')
 local requests, per, lease = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local cut, growth, first_pause = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local min_span, floor, margin = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
 local configured = requests * 1000 / per
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local now
+if forced ~= '' then now = tonumber(forced)  -- a replayed clock (the differential test)
+else
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+end
 redis.call('ZREMRANGEBYSCORE', inflight, '-inf', now)
 redis.call('ZREMRANGEBYSCORE', done, '-inf', now)
 local s = redis.call('HMGET', state, 'paused_until', 'rate', 'rate_at', 'last_grant',
@@ -66,12 +71,15 @@ local function pace()
   end
   return grown
 end
-local function set_rate(value)
+local function set_rate(value)  -- stored, and seen by the rest of this run (its answer)
   if value >= configured then
+    rate = nil
     redis.call('HDEL', state, 'rate')
   else
-    redis.call('HSET', state, 'rate', tostring(math.max(floor * configured, value)))
+    rate = math.max(floor * configured, value)
+    redis.call('HSET', state, 'rate', tostring(rate))
   end
+  rate_at = now
   redis.call('HSET', state, 'rate_at', tostring(now))
 end
 local function shown(value) if value then return tostring(value) end return '' end
@@ -196,6 +204,8 @@ class RedisSlots:
         self._client: Redis | None = None
         self._script: Any = None
         self.rate: float | None = None  # the learned pace at the last call (requests/s)
+        # tests replay a script of events on a clock of their own; otherwise Redis's TIME
+        self.clock: Callable[[], float] | None = None
 
     async def try_acquire(self) -> Ticket | float:
         kind, first, rate = await self._run("acquire")
@@ -228,6 +238,8 @@ class RedisSlots:
         try:
             if self._client is None:
                 self._connect()
+            if self.clock is not None:
+                step = f"{step}@{self.clock() * 1000!r}"
             answer = await self._script(keys=self._keys, args=[step, *self._limits, *args])
             return [part.decode() if isinstance(part, bytes) else str(part) for part in answer]
         except (redis.exceptions.RedisError, OSError, TimeoutError, ValueError,
