@@ -3,7 +3,7 @@
 A resource method checks its arguments, then names the :class:`Operation` it
 performs; the descriptor says everything else (verb, path, where the answer's
 object sits, what to build from it, whether it may be sent twice, whether it
-pages or answers 202 until ready). Adding an operation is a row.
+answers 202 until ready). Adding an operation is a row.
 """
 
 from __future__ import annotations
@@ -41,7 +41,6 @@ class Operation(Generic[R]):
     roots: tuple[str, ...] = ()
     response: Any = None
     request_root: str | None = None
-    paginated: bool = False
     polled: bool = False
 
     def request(self, *, query: Query | None = None, body: Any = None,
@@ -61,19 +60,19 @@ class Operation(Generic[R]):
 
 @overload
 def read(path: str, roots: tuple[str, ...] = (), response: None = None, *,
-         method: str = "GET", paginated: bool = False,
-         polled: bool = False) -> Operation[None]: ...
+         method: str = "GET", polled: bool = False) -> Operation[None]: ...
 
 
 @overload
 def read(path: str, roots: tuple[str, ...], response: type[T], *, method: str = "GET",
-         paginated: bool = False, polled: bool = False) -> Operation[T]: ...
+         polled: bool = False) -> Operation[T]: ...
 
 
 def read(path: str, roots: tuple[str, ...] = (), response: Any = None, *,
-         method: str = "GET", paginated: bool = False, polled: bool = False) -> Operation[Any]:
-    """A read: safe to send again, whatever its verb."""
-    return Operation(method, path, True, roots, response, paginated=paginated, polled=polled)
+         method: str = "GET", polled: bool = False) -> Operation[Any]:
+    """A read: safe to send again, whatever its verb (lists are read page by page with
+    ``Resource._paginate``)."""
+    return Operation(method, path, True, roots, response, polled=polled)
 
 
 @overload

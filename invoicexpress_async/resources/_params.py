@@ -23,7 +23,7 @@ MAX_PER_PAGE = 1000  # a sanity ceiling of the SDK's; the API documents none
 MAX_PAGE = 10**9
 
 __all__ = ["DEFAULT_PER_PAGE", "MAX_PER_PAGE", "Query", "amount", "choices", "day", "flag",
-           "identifier", "optional_text", "page_query", "paging", "positive_int", "query_text",
+           "identifier", "optional_text", "paging", "positive_int", "query_text",
            "text"]
 
 
@@ -38,10 +38,6 @@ def paging(page: object, per_page: object) -> tuple[int, int]:
     if size > MAX_PER_PAGE:
         raise ValueError(f"per_page must be at most {MAX_PER_PAGE}, got {per_page!r}")
     return start, size
-
-
-def page_query(number: int, per_page: int) -> Query:
-    return [("page", str(number)), ("per_page", str(per_page))]
 
 
 def choices(name: str, value: object, vocabulary: type[enum.Enum],

@@ -33,8 +33,7 @@ _CLIENT = "/api/v3/clients/{client}"
 BALANCE = read(f"{_CLIENT}/balance.json", (), ClientBalance)
 INITIAL_BALANCE = write("PUT", f"{_CLIENT}/initial_balance.json", ("initial_balance",),
                         InitialBalance, request_root="initial_balance", idempotent=True)
-REGULARIZATIONS = read(f"{_CLIENT}/regularization.json", ("regularization",), Regularization,
-                       paginated=True)
+REGULARIZATIONS = read(f"{_CLIENT}/regularization.json", ("regularization",), Regularization)
 CREATE_REGULARIZATION = write("POST", f"{_CLIENT}/regularization.json", ("regularization",),
                               list[Regularization], request_root="regularization")
 DELETE_REGULARIZATION = write("DELETE", f"{_CLIENT}/regularization/{{id}}.json",

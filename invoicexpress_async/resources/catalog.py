@@ -11,7 +11,7 @@ from . import _params
 from ._base import Resource
 from ._operations import read, write
 
-ITEMS = read("/items.json", ("items",), CatalogItem, paginated=True)
+ITEMS = read("/items.json", ("items",), CatalogItem)
 ITEM = read("/items/{id}.json", ("item",), CatalogItem)
 CREATE_ITEM = write("POST", "/items.json", ("item",), CatalogItem, request_root="item")
 UPDATE_ITEM = write("PUT", "/items/{id}.json", request_root="item", idempotent=True)

@@ -15,15 +15,14 @@ from ._base import Resource
 from ._filters import CLIENT_DOCUMENT_FILTERS
 from ._operations import Operation, read, write
 
-LIST = read("/clients.json", ("clients",), Client, paginated=True)
+LIST = read("/clients.json", ("clients",), Client)
 GET = read("/clients/{id}.json", ("client",), Client)
 CREATE = write("POST", "/clients.json", ("client",), Client, request_root="client")
 UPDATE = write("PUT", "/clients/{id}.json", request_root="client", idempotent=True)
 FIND_BY_NAME = read("/clients/find-by-name.json", ("client",), Client)
 FIND_BY_CODE = read("/clients/find-by-code.json", ("client",), Client)
 # a read sent as POST (its filters travel in the body): retried like any read
-DOCUMENTS = read("/clients/{id}/invoices.json", ("invoices",), Invoice, method="POST",
-                 paginated=True)
+DOCUMENTS = read("/clients/{id}/invoices.json", ("invoices",), Invoice, method="POST")
 
 
 class AsyncClients(Resource):

@@ -132,7 +132,7 @@ def operations_of(family: DocumentFamily) -> DocumentOperations[Any]:
     one = f"/{family.path}/{{id}}"
     roots, model = family.roots, family.model
     return DocumentOperations(
-        list=read(family.list_path, (family.list_root,), model, paginated=True),
+        list=read(family.list_path, (family.list_root,), model),
         get=read(f"{one}.json", roots, model),
         # requests carry the group's generic root (reference §5.1: what the spec and the
         # live recordings send); answers come under the type's own key
