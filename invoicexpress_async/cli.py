@@ -362,6 +362,14 @@ def _export_accounts(args: argparse.Namespace) -> int:
     return 1 if args.fail_on_empty and empty else 0
 
 
+def _has_rich() -> bool:
+    try:
+        import rich.progress  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def _warn(message: str) -> None:
     print(f"{PROG}: warning: {message}", file=sys.stderr)
 
@@ -389,6 +397,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{PROG}: error: {scrub.text(message)}", file=sys.stderr)
         return code
 
+    if not args.quiet and sys.stderr.isatty() and not _has_rich():
+        return fail("the progress display needs the 'cli' extra: pip install"
+                    " 'invoicexpress-async[cli]' (or add --quiet)", 2)
     try:
         if args.accounts is not None or args.out_dir is not None:
             return _export_accounts(args)

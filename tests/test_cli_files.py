@@ -191,3 +191,23 @@ def test_a_run_that_wrote_nothing_leaves_nothing(served: Sandbox, tmp_path: Path
     done = run(*export(served, out), env={"INVOICEXPRESS_API_KEY": KEY})
     assert done.returncode == 0, done.stderr  # the next run is not refused
     assert [orjson.loads(line)["id"] for line in out.read_bytes().splitlines()][:1]
+
+
+def test_a_missing_cli_extra_is_one_line_with_the_install_command(tmp_path: Path) -> None:
+    import pty
+
+    main, secondary = pty.openpty()  # stderr is a terminal: the progress display is wanted
+    script = ("import sys; sys.modules['rich'] = None\n"
+              "from invoicexpress_async.cli import main\n"
+              "sys.exit(main(['export', 'invoices', '--sandbox', '20', '--out', sys.argv[1]]))")
+    try:
+        done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "x.jsonl")],
+                              stderr=secondary, stdout=subprocess.PIPE, timeout=30)
+        os.close(secondary)
+        said = os.read(main, 4096).decode()
+    finally:
+        os.close(main)
+    assert done.returncode == 2
+    assert said.strip().splitlines() == [
+        "invoicexpress-async: error: the progress display needs the 'cli' extra: pip install"
+        " 'invoicexpress-async[cli]' (or add --quiet)"]  # not a ModuleNotFoundError traceback

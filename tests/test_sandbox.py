@@ -66,3 +66,23 @@ def test_sandbox_command_serves_the_wire_format(command: list[str]) -> None:
     assert isinstance(clients["clients"][0]["id"], str)  # ...strings in /clients
     assert isinstance(invoice["items"][0]["unit_price"], str)
     assert invoice["date"][2] == "/" and isinstance(invoice["total"], float)
+
+
+def test_the_sandbox_command_prints_every_accounts_credentials() -> None:
+    process = subprocess.Popen([sys.executable, "-m", "invoicexpress_async", "sandbox",
+                                "--port", "0", "--invoices", "300", "--accounts", "3"],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline().strip() for _ in range(5)]
+        base = lines[0].split("=", 1)[1]
+        extra = [dict(part.split("=", 1) for part in line.split()) for line in lines[3:]]
+        assert [e["account_name"] for e in extra] == ["sandbox1", "sandbox2"]
+        for entry in extra:  # each printed key works for its account
+            found = get(f"{base}/invoices.json?per_page=1&api_key={entry['api_key']}")
+            assert found["pagination"]["total_entries"] == 3
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()

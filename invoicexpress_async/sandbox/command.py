@@ -61,11 +61,21 @@ def sandbox_from_args(args: argparse.Namespace) -> Sandbox:
     return sandbox
 
 
+_LISTED = 20  # accounts printed one by one; past that, the naming rule
+
+
 async def serve(sandbox: Sandbox) -> None:
     async with sandbox:
         print(f"base_url={sandbox.base_url}", flush=True)
         print(f"account_name={sandbox.account_name}", flush=True)
         print(f"api_key={sandbox.api_key}", flush=True)
+        others = list(sandbox.state.accounts.values())[1:]
+        for account in others[:_LISTED]:
+            print(f"account_name={account.name} api_key={account.api_key}", flush=True)
+        if len(others) > _LISTED:
+            print(f"... and {len(others) - _LISTED} more: account_name="
+                  f"{sandbox.account_name}N api_key={sandbox.api_key}-N, N up to"
+                  f" {len(others)}", flush=True)
         await asyncio.Event().wait()
 
 
