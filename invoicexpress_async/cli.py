@@ -17,7 +17,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from . import _config
 from ._transport import RateLimit, RetryPolicy, Timeout
@@ -72,7 +72,8 @@ def _add_common(parser: argparse.ArgumentParser, kind: str) -> None:
                                       " extension (.jsonl, .csv)")
     target.add_argument("--out-dir", type=Path, metavar="DIR",
                         help="with --accounts: one file per account in DIR")
-    output.add_argument("--format", choices=("jsonl", "csv"), default=None)
+    output.add_argument("--format", choices=("jsonl", "csv"), default=None,
+                        help="jsonl or csv (default: from the --out extension, else jsonl)")
     if kind == "invoices":
         output.add_argument("--items-out", default=None, metavar="FILE",
                             help="with csv: also write invoice line items to this CSV")
@@ -133,20 +134,38 @@ def _add_invoice_filters(parser: argparse.ArgumentParser) -> None:
                          help="document type, e.g. Invoice (repeatable)")
     filters.add_argument("--status", action="append", default=None, dest="statuses",
                          help="status: draft, sent, settled, canceled... (repeatable)")
-    filters.add_argument("--date-from", type=_iso_date, metavar="YYYY-MM-DD")
-    filters.add_argument("--date-to", type=_iso_date, metavar="YYYY-MM-DD")
-    filters.add_argument("--due-date-from", type=_iso_date, metavar="YYYY-MM-DD")
-    filters.add_argument("--due-date-to", type=_iso_date, metavar="YYYY-MM-DD")
-    filters.add_argument("--text")
-    filters.add_argument("--reference")
+    filters.add_argument("--date-from", type=_iso_date, metavar="YYYY-MM-DD",
+                         help="documents dated on or after this day")
+    filters.add_argument("--date-to", type=_iso_date, metavar="YYYY-MM-DD",
+                         help="documents dated on or before this day")
+    filters.add_argument("--due-date-from", type=_iso_date, metavar="YYYY-MM-DD",
+                         help="documents due on or after this day")
+    filters.add_argument("--due-date-to", type=_iso_date, metavar="YYYY-MM-DD",
+                         help="documents due on or before this day")
+    filters.add_argument("--text", help="full-text search (client name, reference, items)")
+    filters.add_argument("--reference", help="documents with this reference")
     archive = filters.add_mutually_exclusive_group()
     archive.add_argument("--archived", action="store_true", help="archived documents only")
     archive.add_argument("--non-archived", action="store_true",
                          help="non-archived documents only")
 
 
+class _Parser(argparse.ArgumentParser):
+    """Errors in two lines: the command's own one-line usage, then what is wrong (argparse
+    would print the whole option list first)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{PROG}: error: {message}\n")
+
+
+def _usage(kind: str) -> str:
+    return (f"{PROG} export {kind} (--out FILE | --accounts FILE --out-dir DIR) [options]"
+            " (--help lists them)")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=PROG, description="InvoiceXpress bulk tools.")
+    parser = _Parser(prog=PROG, description="InvoiceXpress bulk tools.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     export = commands.add_parser(
@@ -159,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
                        ("guides", "shipping, transport and devolution guides"),
                        ("clients", "clients"), ("items", "catalogue items"),
                        ("taxes", "taxes"), ("sequences", "series")):
-        sub = kinds.add_parser(kind, help=f"export {what}",
+        sub = kinds.add_parser(kind, help=f"export {what}", usage=_usage(kind),
                                description=f"Export the account's {what}.")
         _add_common(sub, kind)
         if kind == "invoices":
@@ -408,8 +427,8 @@ def main(argv: list[str] | None = None) -> int:
         if given:
             scrub = Scrubber(given["api_key"])
         result, stats = asyncio.run(_export_one(args, spec, given))
-    except UsageError as exc:
-        parser.print_usage(sys.stderr)
+    except UsageError as exc:  # the subcommand's usage line, not the top level's
+        print(f"usage: {_usage(args.kind)}", file=sys.stderr)
         return fail(str(exc), 2)
     except ExportRefused as exc:
         return fail(str(exc), 2)

@@ -211,3 +211,37 @@ def test_a_missing_cli_extra_is_one_line_with_the_install_command(tmp_path: Path
     assert said.strip().splitlines() == [
         "invoicexpress-async: error: the progress display needs the 'cli' extra: pip install"
         " 'invoicexpress-async[cli]' (or add --quiet)"]  # not a ModuleNotFoundError traceback
+
+
+# ---- the command's manners ------------------------------------------------------------------
+
+def test_every_option_says_what_it_does() -> None:
+    import argparse
+
+    from invoicexpress_async.cli import build_parser
+
+    def parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+        found = [parser]
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    found += parsers(sub)
+        return found
+
+    silent = [f"{p.prog} {a.option_strings[0]}" for p in parsers(build_parser())
+              for a in p._actions if a.option_strings and not a.help]
+    assert silent == []
+
+
+def test_a_bad_value_is_two_lines_with_the_subcommands_usage(tmp_path: Path) -> None:
+    done = run("export", "invoices", "--out", str(tmp_path / "x.jsonl"), "--date-from", "2024-13")
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 2, done.stderr  # was ten lines of usage
+    assert lines[0].startswith("usage: invoicexpress-async export invoices (--out FILE")
+    assert "--date-from" in lines[1]
+    done = run("export", "invoices", "--out", str(tmp_path / "x.jsonl"),
+               env={"INVOICEXPRESS_API_KEY": "", "INVOICEXPRESS_ACCOUNT_NAME": ""})
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 2, done.stderr
+    assert lines[0].startswith("usage: invoicexpress-async export invoices")  # not the top
+    assert "--account-name is required" in lines[1]

@@ -25,22 +25,29 @@ def parse_rate(text: str) -> tuple[int, float]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (keep it on loopback)")
     parser.add_argument("--port", type=int, default=8080, help="0 picks a free port")
-    parser.add_argument("--invoices", type=int, default=10_000, metavar="N")
-    parser.add_argument("--clients", type=int, default=None, metavar="N")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--invoices", type=int, default=10_000, metavar="N",
+                        help="invoice-family documents seeded in the first account")
+    parser.add_argument("--clients", type=int, default=None, metavar="N",
+                        help="clients seeded (default: one per 20 invoices)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of the generated data (same seed, same documents)")
     parser.add_argument("--latency", type=float, default=0.0, metavar="MS",
                         help="added to every answer, in milliseconds")
-    parser.add_argument("--rate-limit", type=parse_rate, default=None, metavar="N/SECONDS")
+    parser.add_argument("--rate-limit", type=parse_rate, default=None, metavar="N/SECONDS",
+                        help="answer 429 past N requests per SECONDS per account (default"
+                             " none)")
     parser.add_argument("--no-retry-after", action="store_true",
                         help="answer 429 without a Retry-After header")
     parser.add_argument("--fault-rate", type=float, default=0.0, metavar="P",
                         help=f"probability of a fault per request, spread over {FAULT_KINDS}")
     parser.add_argument("--max-per-page", type=int, default=None, metavar="N",
                         help="cap per_page silently, as some servers do")
-    parser.add_argument("--api-key", default=None)
-    parser.add_argument("--account-name", default="sandbox")
+    parser.add_argument("--api-key", default=None,
+                        help="the first account's key (default: a random one, printed)")
+    parser.add_argument("--account-name", default="sandbox", help="the first account's name")
     parser.add_argument("--accounts", type=int, default=1, metavar="N",
                         help="serve N accounts: NAME, NAME1..NAME{N-1} with keys KEY, KEY-1..."
                              " (each with --invoices // 100 invoices but the first)")
