@@ -309,8 +309,9 @@ class ProgressView:
             parts.append(f"retries {stats.retries} 429s {stats.rate_limited}")
         return " · ".join(parts)
 
-    def resumed(self, documents: int) -> None:
+    def resumed(self, documents: int, pages: int) -> None:
         self._done = self._resumed = documents
+        self._pages = pages  # the line counts the whole output, as the summary does
 
     def page(self, page: Page[Any]) -> None:
         self._done += len(page.items)

@@ -78,6 +78,7 @@ class ExportResult:
 
 
 OnPage = Callable[[Page[Any]], None]
+OnResume = Callable[[int, int], None]  # documents and pages an interrupted run had written
 
 
 KINDS = ("invoices", "estimates", "guides", "clients", "items", "taxes", "sequences")
@@ -141,9 +142,9 @@ def check_paths(spec: ExportSpec) -> None:
 
 async def run_export(api: AsyncInvoiceXpress, spec: ExportSpec,
                      on_page: OnPage | None = None,
-                     on_resume: Callable[[int], None] | None = None) -> ExportResult:
-    """Export ``spec``; ``on_page`` sees each page written, ``on_resume`` the number of
-    documents an interrupted run had already written, when this one continues it."""
+                     on_resume: OnResume | None = None) -> ExportResult:
+    """Export ``spec``; ``on_page`` sees each page written, ``on_resume`` the documents and
+    pages an interrupted run had already written, when this one continues it."""
     paginator_for(api, spec, 1)  # the filters are checked now, before any file or request
     check_paths(spec)
     result = ExportResult()
@@ -165,7 +166,7 @@ async def run_export(api: AsyncInvoiceXpress, spec: ExportSpec,
 
 async def _export_to_files(api: AsyncInvoiceXpress, spec: ExportSpec, result: ExportResult,
                            on_page: OnPage | None,
-                           on_resume: Callable[[int], None] | None) -> None:
+                           on_resume: OnResume | None) -> None:
     assert spec.out is not None
     out = _absolute(spec.out)
     targets = [out] + ([_absolute(spec.items_out)] if spec.items_out is not None else [])
@@ -210,7 +211,7 @@ async def _export_to_files(api: AsyncInvoiceXpress, spec: ExportSpec, result: Ex
 
 
 async def _write_pages(api: AsyncInvoiceXpress, spec: ExportSpec, result: ExportResult,
-                       on_page: OnPage | None, on_resume: Callable[[int], None] | None,
+                       on_page: OnPage | None, on_resume: OnResume | None,
                        saved: Checkpoint | None, checkpoint: Checkpoint, parts: list[Path],
                        state_path: Path) -> None:
     with contextlib.ExitStack() as stack:
@@ -221,8 +222,9 @@ async def _write_pages(api: AsyncInvoiceXpress, spec: ExportSpec, result: Export
             checkpoint = saved
             result.resumed_from = saved.last_page
             result.documents = saved.documents
+            result.pages = saved.last_page  # counts are of the whole output, as after a run
             if on_resume is not None:
-                on_resume(saved.documents)
+                on_resume(saved.documents, saved.last_page)
         writer = make_writer(spec.kind, spec.format, files[0],
                              files[1] if len(files) > 1 else None, raw=spec.raw)
         if saved is None:
