@@ -171,7 +171,8 @@ def _structure_fn(model: type[Any]) -> Callable[[Any, Any], Any]:
         options = field.metadata.get("wire", {})
         key = options.get("key", (field.name,))[0]
         read = options.get("read")
-        hook = read if read is not None else wire_converter.get_structure_hook(field.type)
+        hook = _READERS[read](field.type) if read is not None \
+            else wire_converter.get_structure_hook(field.type)
         plan.append((key, field.name, hook, field.type, field.default is attrs.NOTHING))
     known = frozenset(key for key, *_ in plan)
     keeps = any(field.name == "extra" for field in attrs.fields(model))
@@ -237,9 +238,41 @@ def _fast_path(model: type[Any], plan: list[tuple[str, str, Any, Any, bool]],
     return scope["structure"]  # type: ignore[no-any-return]
 
 
-def _object_hook_factory(model: type[Any]) -> Callable[[Any, Any], Any]:
-    """The structure function of an attrs model (see ``_structure_fn``)."""
-    return _structure_fn(model)
+def _currency(_: Any) -> Callable[[Any, Any], Any]:
+    """``currency``: the string ``"Euro"`` most accounts send, or the object ``{name, code,
+    symbol}`` some live accounts send, read as its name."""
+    def read(value: Any, _: Any = None) -> str | None:
+        if value is None or type(value) is str:
+            return value
+        if type(value) is dict:
+            for key in ("name", "code", "symbol"):
+                if type(value.get(key)) is str:
+                    return value[key]  # type: ignore[no-any-return]
+        raise TypeError(f"expected a currency name or object, got {type(value).__name__}")
+    return read
+
+
+def _object_or_flag(tp: Any) -> Callable[[Any, Any], Any]:
+    """An object in answers where requests send a ``"0"``/``"1"`` flag (``mb_reference``):
+    the flag's "none" (``"0"``, ``0``, ``false``, empty) reads as None."""
+    (model,) = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+    structure = _structure_fn(model)
+
+    def read(value: Any, _: Any = None) -> Any:
+        if type(value) is dict:
+            return structure(value, model)
+        if value in (None, "", "0", 0, False):
+            return None
+        raise TypeError(f"expected an object, got {type(value).__name__}")
+    return read
+
+
+# fields whose answers need more than their type's hook, named by metadata["wire"]["read"]
+# (as requests name their encoders in ``_ENCODERS``); each builds the field's hook once
+_READERS: dict[str, Callable[[Any], Callable[[Any, Any], Any]]] = {
+    "currency": _currency,
+    "object_or_flag": _object_or_flag,
+}
 
 
 def _is_optional(tp: Any) -> bool:
@@ -285,7 +318,7 @@ def _optional_hook_factory(tp: Any) -> Callable[[Any, Any], Any]:
     return structure
 
 
-wire_converter.register_structure_hook_factory(attrs.has, _object_hook_factory)
+wire_converter.register_structure_hook_factory(attrs.has, _structure_fn)
 wire_converter.register_structure_hook_factory(_is_optional, _optional_hook_factory)
 wire_converter.register_structure_hook(Decimal, _decimal)
 wire_converter.register_structure_hook(datetime.date, parse_date)

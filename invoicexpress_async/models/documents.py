@@ -102,29 +102,6 @@ class Address:
     extra: Mapping[str, Any] = extra_field()
 
 
-def _currency(value: Any, _: Any = None) -> str | None:
-    """``currency``: the string ``"Euro"`` most accounts send, or the object ``{name, code,
-    symbol}`` some live accounts send, read as its name."""
-    if value is None or type(value) is str:
-        return value
-    if type(value) is dict:
-        for key in ("name", "code", "symbol"):
-            if type(value.get(key)) is str:
-                return value[key]  # type: ignore[no-any-return]
-    raise TypeError(f"expected a currency name or object, got {type(value).__name__}")
-
-
-def _mb_reference(value: Any, _: Any = None) -> MbReference | None:
-    """An object in answers; ``"0"``/``0``/``false``/empty (none asked for) read as None."""
-    if type(value) is dict:
-        from ._convert import wire_converter
-
-        return wire_converter.structure(value, MbReference)
-    if value in (None, "", "0", 0, False):
-        return None
-    raise TypeError(f"expected an object, got {type(value).__name__}")
-
-
 @attrs.frozen(kw_only=True, slots=True)
 class _Document:
     """The fields every document kind shares. ``id``, ``status``, ``type``, ``date`` and
@@ -150,7 +127,7 @@ class _Document:
     before_taxes: Decimal | None = None
     taxes: Decimal | None = None
     total: Decimal
-    currency: str | None = attrs.field(default=None, metadata={"wire": {"read": _currency}})
+    currency: str | None = attrs.field(default=None, metadata={"wire": {"read": "currency"}})
     client: ClientRef | None = None
     items: list[Item] = attrs.field(factory=list)
     sequence_id: int | None = None
@@ -158,7 +135,7 @@ class _Document:
     owner_invoice_id: int | None = None
     global_discount: GlobalDiscount | None = None
     mb_reference: MbReference | None = attrs.field(default=None,
-                                                   metadata={"wire": {"read": _mb_reference}})
+                                                   metadata={"wire": {"read": "object_or_flag"}})
     extra: Mapping[str, Any] = extra_field()
 
 
