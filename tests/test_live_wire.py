@@ -3,7 +3,6 @@ show (reference §5 items 1 and 19), not only what the vendor's description says
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
@@ -14,31 +13,11 @@ import pytest
 import invoicexpress_async as ix
 from invoicexpress_async.sandbox import Sandbox
 
+from .new_documents import DAY, document, guide
+
 FAST_POLL = ix.PollPolicy(interval=0.01, max_interval=0.02, timeout=5.0)
-DAY = datetime.date(2026, 11, 2)
 # what every document the API sends carries
 DOC = {"status": "final", "type": "Invoice", "date": "02/11/2026", "total": "10.00"}
-
-
-def document(**extra: Any) -> ix.DocumentCreate:
-    fields: dict[str, Any] = {
-        "date": DAY, "due_date": DAY + datetime.timedelta(days=30),
-        "client": ix.DocumentClient(name="Padaria Central Lda", code="PAD-1"),
-        "items": [ix.ItemLine(name="Pão", description="Caixa", unit_price=Decimal("12.50"),
-                              quantity=Decimal(4), tax="IVA23")]}
-    return ix.DocumentCreate(**{**fields, **extra})
-
-
-def guide() -> ix.GuideCreate:
-    return ix.GuideCreate(
-        date=DAY, due_date=DAY, loaded_at=datetime.datetime(2026, 11, 2, 19),
-        address_from=ix.Address(detail="Rua A", city="Porto", postal_code="4000-001",
-                                country="Portugal"),
-        address_to=ix.Address(detail="Rua B", city="Lisboa", postal_code="1000-001",
-                              country="Portugal"),
-        client=ix.DocumentClient(name="Oficina", code="ON-1"),
-        items=[ix.ItemLine(name="Pneus", description="4", unit_price=Decimal("50"),
-                           quantity=Decimal(4))])
 
 
 @pytest.fixture

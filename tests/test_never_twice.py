@@ -28,36 +28,12 @@ from invoicexpress_async.resources.families import FAMILIES, operations_of
 from invoicexpress_async.sandbox import Sandbox
 
 from .conftest import FakeTime
+from .new_documents import DAY, document, guide
 from .redis_server import RedisServer
 from .scripted import Scripted
 
 FAST_POLL = ix.PollPolicy(interval=0.01, max_interval=0.02, timeout=5.0)
 QUICK_RETRY = ix.RetryPolicy(backoff_base=0.001, backoff_max=0.01)
-DAY = datetime.date(2026, 11, 2)
-
-
-def document(reference: str = "PO-1", *, code: str = "PAD-1",
-             price: str = "12.50") -> ix.DocumentCreate:
-    return ix.DocumentCreate(
-        date=DAY, due_date=DAY + datetime.timedelta(days=30),
-        client=ix.DocumentClient(name=f"Cliente {code}", code=code),
-        items=[ix.ItemLine(name="Pão", description="Caixa", unit_price=Decimal(price),
-                           quantity=Decimal(4), tax="IVA23")], reference=reference)
-
-
-def guide(reference: str = "GT-1",
-          loaded_at: datetime.datetime | None = None) -> ix.GuideCreate:
-    return ix.GuideCreate(
-        date=DAY, due_date=DAY, loaded_at=loaded_at or datetime.datetime(2026, 11, 2, 19),
-        address_from=ix.Address(detail="Rua A", city="Porto", postal_code="4000-001",
-                                country="Portugal"),
-        address_to=ix.Address(detail="Rua B", city="Lisboa", postal_code="1000-001",
-                              country="Portugal"),
-        client=ix.DocumentClient(name="Oficina", code="ON-1"),
-        items=[ix.ItemLine(name="Pneus", description="4", unit_price=Decimal("50"),
-                           quantity=Decimal(4))], reference=reference)
-
-
 @pytest.fixture
 async def served() -> AsyncIterator[Sandbox]:
     async with Sandbox(invoices=20, pending_polls=0) as sandbox:
