@@ -10,7 +10,6 @@ pauses. A client never closes a pool it was given.
 from __future__ import annotations
 
 import asyncio
-import os
 import ssl as ssl_module
 import time
 
@@ -19,6 +18,7 @@ import yarl
 
 from .._checks import number
 from .closing import CloseSignal
+from .per_loop import process_generation
 from .ratelimit import AccountLimiter, Clock, RateLimit, Sleep
 from .stats import TransportStats
 from .urls import shown
@@ -71,7 +71,7 @@ class SessionPool:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._limiters: dict[str, AccountLimiter] = {}
         self._closing = CloseSignal()
-        self._pid = os.getpid()
+        self._forks = process_generation()
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else ("open" if self._session else "idle")
@@ -89,12 +89,12 @@ class SessionPool:
         return self._closing
 
     def check_fork(self) -> None:
-        """In a forked child, drop what belongs to the parent (its session, its loop's
-        locks, its Redis connections) before anything of it is used."""
-        if self._pid != os.getpid():
-            self._pid = os.getpid()
+        """In a forked child, drop the parent's session before it is used (the limiters'
+        locks and Redis connections follow the loop and the process on their own)."""
+        if self._forks != process_generation():
+            self._forks = process_generation()
             self._session = None
-            self._forget_loop()
+            self._loop = None
 
     def session(self) -> aiohttp.ClientSession:
         """The shared session, created on first use inside the running loop."""
@@ -165,23 +165,15 @@ class SessionPool:
             return None
         return len(acquired) + sum(len(v) for v in idle.values())
 
-    def _forget_loop(self) -> None:
-        self._loop = None
-        for limiter in self._limiters.values():
-            limiter.detach()
-
     async def release(self) -> None:
         """Close the connections of the loop running now, but stay usable: the next
         request (in any loop) opens new ones. What the sync facade does when the last
         blocking client of a shared pool closes and its loop thread stops."""
-        session, self._session = self._session, None
+        session, self._session, self._loop = self._session, None, None
         if session is not None and not session.closed:
             await session.close()
+            # let the transports finish closing (aiohttp graceful-shutdown note)
             await asyncio.sleep(0)
-        await self._close_limiters()
-        self._forget_loop()
-
-    async def _close_limiters(self) -> None:
         for limiter in self._limiters.values():
             await limiter.aclose()
 
@@ -189,12 +181,7 @@ class SessionPool:
         """Close the session and every connection; requests still waiting for a slot, a
         retry or a poll end at once with ClientClosedError. Safe to call twice."""
         self._closing.fire()
-        session, self._session = self._session, None
-        if session is not None and not session.closed:
-            await session.close()
-            # let the transports finish closing (aiohttp graceful-shutdown note)
-            await asyncio.sleep(0)
-        await self._close_limiters()
+        await self.release()
 
     async def __aenter__(self) -> SessionPool:
         return self

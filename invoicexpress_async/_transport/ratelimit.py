@@ -25,6 +25,7 @@ import attrs
 
 from .._checks import positive_int, positive_number, validator
 from ..errors import RateLimitStoreError
+from .per_loop import PerLoop
 from .redis_store import RedisSlots, RedisStore, StoreUnavailable, describe, redis_installed
 from .slots import WAIT_FOR_RELEASE, LocalSlots, Ticket
 from .stats import TransportStats
@@ -75,25 +76,15 @@ class AccountLimiter:
                                    per=limit.per, lease=lease)
                         if limit is not None and limit.store is not None else None)
         self._shared_down_until = -math.inf  # while Redis is unreachable: local slots
-        self._pending: set[asyncio.Task[None]] = set()  # releases on their way to Redis
-        self._released = asyncio.Event()
-        self._lock = asyncio.Lock()
+        self._waits = PerLoop(_Waits)  # the queue of this account's waiters, per loop
         self._paused_until = -math.inf  # only without a limit: a 429 still pauses
         self.stats = TransportStats()  # the account's, over every client of the pool
 
-    def detach(self) -> None:
-        """Forget the event loop the waits were bound to (its thread is going away);
-        the counts stay. Only when no request of this account is in flight."""
-        self._released = asyncio.Event()
-        self._lock = asyncio.Lock()
-        self._pending.clear()
-        if self._shared is not None:
-            self._shared.detach()
-
     async def flush(self) -> None:
         """Wait until this process's releases and 429s have reached the store."""
-        if self._pending:
-            await asyncio.gather(*self._pending, return_exceptions=True)
+        pending = self._waits.get().pending
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
 
     async def aclose(self) -> None:
         """Send what is still on its way to the store, then close its connections."""
@@ -124,7 +115,7 @@ class AccountLimiter:
     def try_now(self) -> Ticket | None:
         """A slot without waiting, when one is free in this process's book and nobody
         queues ahead; None otherwise (then :meth:`acquire`)."""
-        if self._lock.locked() or self._shared_in_use():
+        if self._waits.get().lock.locked() or self._shared_in_use():
             return None
         if self._local is None:
             return _UNLIMITED if self._clock() >= self._paused_until else None
@@ -136,7 +127,8 @@ class AccountLimiter:
 
         Every ``acquire`` must be followed by one :meth:`release` when the attempt ends.
         """
-        async with self._lock:  # FIFO: only the head waiter sleeps, the others queue
+        waits = self._waits.get()
+        async with waits.lock:  # FIFO: only the head waiter sleeps, the others queue
             while True:
                 outcome = await self._try_acquire()
                 if isinstance(outcome, Ticket):
@@ -144,12 +136,12 @@ class AccountLimiter:
                 if outcome != WAIT_FOR_RELEASE:
                     await self._sleep(outcome)
                     continue
-                self._released.clear()
+                waits.released.clear()
                 if self._shared_in_use():  # other processes free slots too: ask again soon
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._released.wait(), _SHARED_POLL)
+                        await asyncio.wait_for(waits.released.wait(), _SHARED_POLL)
                 else:
-                    await self._released.wait()
+                    await waits.released.wait()
 
     def release(self, ticket: Ticket, *, accepted: bool) -> None:
         """The attempt that took ``ticket`` has ended; ``accepted`` unless answered 429."""
@@ -160,7 +152,7 @@ class AccountLimiter:
                 self._local.release(_MIRRORED, self._clock(), accepted=accepted)
         elif self._local is not None:
             self._local.release(ticket, self._clock(), accepted=accepted)
-        self._released.set()
+        self._waits.get().released.set()
 
     def give_back(self, ticket: Ticket) -> None:
         """``ticket``'s request was never sent (its client closed): the slot is free again
@@ -169,7 +161,7 @@ class AccountLimiter:
             self._later(self._shared_step(lambda shared: shared.cancel(ticket)))
         if self._local is not None:
             self._local.give_back()
-        self._released.set()
+        self._waits.get().released.set()
 
     def penalize(self, ticket: Ticket, *, retry_after: float | None, max_pause: float,
                  backoff: float) -> None:
@@ -239,5 +231,17 @@ class AccountLimiter:
 
     def _later(self, step: Awaitable[None]) -> None:
         task = asyncio.ensure_future(step)
-        self._pending.add(task)
-        task.add_done_callback(self._pending.discard)
+        pending = self._waits.get().pending
+        pending.add(task)
+        task.add_done_callback(pending.discard)
+
+
+class _Waits:
+    """What the waiters of one account share in one event loop."""
+
+    __slots__ = ("lock", "pending", "released")
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.released = asyncio.Event()
+        self.pending: set[asyncio.Task[None]] = set()  # releases on their way to Redis

@@ -22,6 +22,7 @@ import yarl
 
 from .._checks import positive_number, text, validator
 from . import slots
+from .per_loop import PerLoop
 from .slots import Ticket
 from .urls import shown
 
@@ -201,8 +202,7 @@ class RedisSlots:
         self._limits = [str(requests), repr(per * 1000), repr(lease * 1000),
                         repr(slots.CUT), repr(slots.GROWTH), repr(slots.FIRST_PAUSE * 1000),
                         repr(slots.MIN_SPAN * 1000), repr(slots.FLOOR), repr(slots.MARGIN)]
-        self._client: Redis | None = None
-        self._script: Any = None
+        self._connection = PerLoop(self._connect)  # redis-py's sockets belong to one loop
         self.rate: float | None = None  # the learned pace at the last call (requests/s)
         # tests replay a script of events on a clock of their own; otherwise Redis's TIME
         self.clock: Callable[[], float] | None = None
@@ -236,35 +236,38 @@ class RedisSlots:
         import redis.exceptions
 
         try:
-            if self._client is None:
-                self._connect()
+            script = self._connection.get().script
             if self.clock is not None:
                 step = f"{step}@{self.clock() * 1000!r}"
-            answer = await self._script(keys=self._keys, args=[step, *self._limits, *args])
+            answer = await script(keys=self._keys, args=[step, *self._limits, *args])
             return [part.decode() if isinstance(part, bytes) else str(part) for part in answer]
         except (redis.exceptions.RedisError, OSError, TimeoutError, ValueError,
                 IndexError) as exc:
             # the exception text may hold the URL and so the password: only its type
             raise StoreUnavailable(type(exc).__name__) from None
 
-    def _connect(self) -> None:
+    def _connect(self) -> _Connection:
         import redis.asyncio
 
-        self._client = redis.asyncio.Redis.from_url(
+        client = redis.asyncio.Redis.from_url(
             self.store.url, socket_timeout=self.store.timeout,
             socket_connect_timeout=self.store.timeout, retry_on_timeout=False)
-        self._script = self._client.register_script(_SCRIPT)
-
-    def detach(self) -> None:
-        """Forget the connections of a loop that is going away (they cannot be closed
-        from another loop; the sync facade calls :meth:`aclose` while it still runs)."""
-        self._client = None
+        return _Connection(client, client.register_script(_SCRIPT))
 
     async def aclose(self) -> None:
-        client, self._client = self._client, None
-        if client is not None:
+        """Close the running loop's connections (another loop's are only forgotten)."""
+        connection = self._connection.take()
+        if connection is not None:
             with contextlib.suppress(OSError, RuntimeError):  # its loop or server is gone
-                await client.aclose()
+                await connection.client.aclose()
+
+
+@attrs.frozen(slots=True)
+class _Connection:
+    """A Redis client of one event loop and the limiter's script registered on it."""
+
+    client: Redis
+    script: Any
 
 
 def describe(store: RedisStore) -> str:
