@@ -10,6 +10,7 @@ goes through the client's :class:`Scrubber` before an error is built from it.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, quote_plus
 
@@ -41,6 +42,11 @@ class Scrubber:
         if self._pattern is not None:
             value = self._pattern.sub(MASK, value)
         return redact_url(value)
+
+    def headers(self, headers: Mapping[str, str]) -> dict[str, str]:
+        """An answer's headers as users may see them (a server may echo the URL in a
+        ``Location`` or a cookie)."""
+        return {name: self.text(value) for name, value in headers.items()}
 
     def data(self, value: Any, depth: int = 0) -> Any:
         """``value`` (decoded JSON) with every string scrubbed, keys included."""

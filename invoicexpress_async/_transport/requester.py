@@ -37,13 +37,12 @@ from .answers import ANSWERS, note_answer
 from .bounded import ACCEPT_ENCODING, BadEncoding, TooLarge, body_chunks, read_body
 from .closing import Closed, CloseSignal, until_closed
 from .error_body import code_of, parse_error_body, truncated
-from .hooks import RequestInfo, ResponseInfo, tell
+from .observers import Counters, Hooks, Observer, Telemetry, Watches, watch_all
 from .pool import SessionPool, wire_method
 from .ratelimit import AccountLimiter, Clock, Sleep
 from .redact import MASK, Scrubber, Secret
 from .retry import SAFE_METHODS, Failure, RetryPolicy, decide, parse_retry_after
 from .stats import TransportStats
-from .telemetry import TELEMETRY, RequestRecord
 from .timeout import Timeout
 from .urls import checked_file_url, shown
 
@@ -114,11 +113,13 @@ class Requester:
         self._clock = clock
         self._sleep = sleep
         self.stats = TransportStats()
-        self._account_stats = limiter.stats  # every client of the account, in this pool
+        # counted for this client and for every client of the account, in this pool
+        self._counters = Counters(self.stats, limiter.stats)
+        self._observers: tuple[Observer, ...] = (self._counters, Telemetry())
+        if hooks:
+            self._observers += (Hooks(hooks, account, self.scrub),)
         self._closing = CloseSignal()
         self._signals: tuple[CloseSignal, ...] = (self._closing, pool.closing)
-        self._hooks = hooks
-        self._account = account
         self._headers = {"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING,
                          "User-Agent": user_agent}
         self._body_headers = {**self._headers,
@@ -132,14 +133,18 @@ class Requester:
     async def send(self, request: Request) -> Response:
         """Send ``request`` under the retry policy; return its 2xx answer, decoded.
 
-        With OpenTelemetry installed the whole exchange (every attempt) is one span.
+        Every observer (counters, telemetry, hooks) watches the whole exchange.
         """
-        if not TELEMETRY.enabled:
-            return await self._send(request, None)
-        with TELEMETRY.request(request.method, request.template or request.path) as record:
-            return await self._send(request, record)
+        watch = watch_all(self._observers, request)
+        try:
+            response = await self._send(request, watch)
+        except BaseException as exc:
+            watch.ended(exc)
+            raise
+        watch.ended(None)
+        return response
 
-    async def _send(self, request: Request, record: RequestRecord | None) -> Response:
+    async def _send(self, request: Request, watch: Watches) -> Response:
         """Every error leaves from this frame, outside any ``except`` block: its traceback
         and context hold no aiohttp frame, whose locals carry the key-bearing URL
         (what ``capture_locals`` tracebacks and error trackers would show)."""
@@ -147,9 +152,6 @@ class Requester:
         method = request.method
         idempotent = request.idempotent
         limiter = self._limiter
-        mine, account = self.stats, self._account_stats
-        mine.requests += 1
-        account.requests += 1
         self._pool.check_fork()  # a forked child's limiter must not touch the parent's loop
         attempt = 0
         maybe_processed = False  # an earlier attempt may have reached the server
@@ -160,33 +162,23 @@ class Requester:
             queued = self._clock()
             ticket = limiter.try_now()
             if ticket is None:
-                mine.waiting += 1
-                account.waiting += 1
+                watch.queued(1)
                 try:
                     ticket = await until_closed(limiter.acquire(), self._signals,
                                                 abandon=limiter.give_back)
                 except Closed:
                     ticket = None
                 finally:
-                    mine.waiting -= 1
-                    account.waiting -= 1
+                    watch.queued(-1)
                 if ticket is None:
                     raise self._closed_error(request, maybe_processed)
             started = self._clock()
-            mine.limiter_wait += started - queued
-            account.limiter_wait += started - queued
-            mine.attempts += 1
-            account.attempts += 1
-            if record is not None:
-                record.attempts += 1
-                record.limiter_wait += started - queued
             status = 0
             failure: tuple[Failure, TransportError] | None = None
             oversized: DecodeError | None = None
             cancelled = False
             try:
-                if self._hooks:
-                    await tell(self._hooks, "on_request", self._request_info(request, attempt))
+                await watch.attempt(request, attempt, started - queued)
                 status, reason, headers, raw = await self._send_once(request)
             except (aiohttp.ClientError, TimeoutError) as exc:
                 failure = self._transport_error(exc, method, self.display_url(request))
@@ -204,10 +196,9 @@ class Requester:
                 raise asyncio.CancelledError
             if oversized is not None:
                 raise oversized
-            if self._hooks:
-                await tell(self._hooks, "on_response", self._response_info(
-                    request, attempt, started, status or None, headers if status else {},
-                    None if failure is None else type(failure[1]).__name__))
+            await watch.answered(request, attempt, status or None, headers if status else {},
+                                 None if failure is None else type(failure[1]).__name__,
+                                 self._clock() - started)
             if failure is not None:
                 kind, error = failure
                 self._log(request, kind.value, started, attempt)
@@ -217,56 +208,36 @@ class Requester:
                 decision = decide(policy, attempt, idempotent=idempotent, method=method,
                                   failure=kind)
                 if decision.action == "retry":
-                    self._count("retries")
+                    watch.counted("retries")
                     await self.pause(decision.wait, request, maybe_processed)
                     continue
                 error.outcome_unknown = decision.outcome_unknown
                 raise error
             self._log(request, status, started, attempt)
-            if record is not None:
-                record.status = status
-                record.rate_limited += status == 429
             retry_after = parse_retry_after(headers) if status >= 300 else None
             decision = decide(policy, attempt, idempotent=idempotent, method=method,
                               status=status, retry_after=retry_after,
                               maybe_processed=maybe_processed)
             if decision.action == "return":
                 if ANSWERS.get() is not None:  # a raw call listens (with_raw_response)
-                    note_answer(status, self._shown_headers(headers), self.display_url(request))
+                    note_answer(status, self.scrub.headers(headers), self.display_url(request))
                 return Response(status, headers, self._decode(raw, request)) \
                     if status != 404 else Response(204, headers, None)
             api_error = self._api_error(status, reason, raw, request, retry_after, headers)
             del reason, headers, raw  # the server's own text may echo the key: not in locals
             if status == 429:
-                self._count("rate_limited")
+                watch.counted("rate_limited")
                 limiter.penalize(ticket, retry_after=retry_after,
                                  max_pause=policy.max_retry_after,
                                  backoff=policy.backoff(attempt - 1))
             maybe_processed |= status >= 500
             if decision.action == "retry":
-                self._count("retries")
+                watch.counted("retries")
                 if decision.wait:  # a 429 waits in the limiter, with the whole account
                     await self.pause(decision.wait, request, maybe_processed)
                 continue
             api_error.outcome_unknown = decision.outcome_unknown
             raise api_error
-
-    def _request_info(self, request: Request, attempt: int) -> RequestInfo:
-        return RequestInfo(method=request.method, template=request.template or request.path,
-                           account=self._account, attempt=attempt)
-
-    def _response_info(self, request: Request, attempt: int, started: float,
-                       status: int | None, headers: Mapping[str, str],
-                       error: str | None) -> ResponseInfo:
-        return ResponseInfo(method=request.method, template=request.template or request.path,
-                            account=self._account, attempt=attempt, status=status,
-                            headers=self._shown_headers(headers),
-                            elapsed=self._clock() - started, error=error)
-
-    def _shown_headers(self, headers: Mapping[str, str]) -> dict[str, str]:
-        """An answer's headers as users may see them: scrubbed of the key (a server may
-        echo the URL in a Location or a cookie)."""
-        return {name: self.scrub.text(value) for name, value in headers.items()}
 
     @property
     def closed(self) -> bool:
@@ -297,11 +268,6 @@ class Requester:
             if request is None:
                 raise ClientClosedError("the client was closed while this call waited")
             raise self._closed_error(request, maybe_processed)
-
-    def _count(self, name: str) -> None:
-        """One more of ``name`` for this client and its account (the rarer counts)."""
-        for stats in (self.stats, self._account_stats):
-            setattr(stats, name, getattr(stats, name) + 1)
 
     def current_stats(self) -> TransportStats:
         """This client's counts, with the account's learned rate as of now."""
@@ -383,7 +349,7 @@ class Requester:
         reason = truncated(self.scrub.text(reason), 200)
         url = self.display_url(request)
         cls = error_class_for_status(status)
-        shown = self._shown_headers(headers)
+        shown = self.scrub.headers(headers)
         if cls is RateLimitError:
             return RateLimitError(status, messages, body, method=request.method, url=url,
                                   reason=reason, retry_after=retry_after, code=code_of(body),
@@ -415,7 +381,7 @@ class Requester:
                                   failure=failure)
                 if decision.action != "retry" or self._pool.closed:
                     raise error from None
-                self._count("retries")
+                self._counters.counted("retries")
                 await self.pause(decision.wait)
                 continue
             retry_after = parse_retry_after(headers) if status >= 300 else None
@@ -429,7 +395,7 @@ class Requester:
                     raise RateLimitError(status, [], None, method="GET", url=shown(url),
                                          retry_after=retry_after)
                 raise error_cls(status, [], None, method="GET", url=shown(url))
-            self._count("retries")
+            self._counters.counted("retries")
             await self.pause(decision.wait)
 
     async def _download_once(self, url: yarl.URL, sink: DownloadSink,

@@ -18,8 +18,6 @@ carry the api key.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 try:
@@ -75,44 +73,42 @@ class Telemetry:
             description="Answers 429 Too Many Requests")
         self._ready = True
 
-    @contextmanager
-    def request(self, method: str, template: str) -> Iterator[RequestRecord]:
-        """Wrap one logical request (all its attempts) in a span and its metrics."""
+    def begin(self, method: str, template: str) -> RequestRecord:
+        """Open the span of one logical request (all its attempts), current until
+        :meth:`RequestRecord.end`."""
         if not self._ready:
             self._setup()
-        record = RequestRecord(method, template)
-        started = time.perf_counter()
-        with self._tracer.start_as_current_span(
-                f"{method} {template}", kind=_trace.SpanKind.CLIENT,
-                record_exception=False, set_status_on_exception=False) as span:
-            try:
-                yield record
-            except BaseException as exc:
-                record.error = type(exc).__name__
-                raise
-            finally:
-                attributes = record.attributes()
-                span.set_attributes({**attributes, "invoicexpress.attempts": record.attempts,
-                                     "invoicexpress.limiter.wait": record.limiter_wait})
-                if record.error is not None:
-                    span.set_status(_trace.StatusCode.ERROR,
-                                    record.error)
-                self._duration.record(time.perf_counter() - started, attributes)
-                self._wait.record(record.limiter_wait, {"http.request.method": method,
-                                                        "url.template": template})
-                if record.rate_limited:
-                    self._rate_limited.add(record.rate_limited,
-                                           {"http.request.method": method,
-                                            "url.template": template})
+        span = self._tracer.start_span(f"{method} {template}", kind=_trace.SpanKind.CLIENT,
+                                       record_exception=False, set_status_on_exception=False)
+        scope = _trace.use_span(span, end_on_exit=True)
+        scope.__enter__()
+        return RequestRecord(self, method, template, scope, span)
+
+    def _finish(self, record: RequestRecord, span: Any, elapsed: float) -> None:
+        attributes = record.attributes()
+        span.set_attributes({**attributes, "invoicexpress.attempts": record.attempts,
+                             "invoicexpress.limiter.wait": record.limiter_wait})
+        if record.error is not None:
+            span.set_status(_trace.StatusCode.ERROR, record.error)
+        self._duration.record(elapsed, attributes)
+        where = {"http.request.method": record.method, "url.template": record.template}
+        self._wait.record(record.limiter_wait, where)
+        if record.rate_limited:
+            self._rate_limited.add(record.rate_limited, where)
 
 
 class RequestRecord:
-    """What the requester learns about one request while sending it."""
+    """What the requester learns about one request while sending it, until :meth:`end`."""
 
-    __slots__ = ("attempts", "error", "limiter_wait", "method", "rate_limited", "status",
-                 "template")
+    __slots__ = ("_scope", "_span", "_started", "_telemetry", "attempts", "error",
+                 "limiter_wait", "method", "rate_limited", "status", "template")
 
-    def __init__(self, method: str, template: str) -> None:
+    def __init__(self, telemetry: Telemetry, method: str, template: str, scope: Any,
+                 span: Any) -> None:
+        self._telemetry = telemetry
+        self._scope = scope
+        self._span = span
+        self._started = time.perf_counter()
         self.method = method
         self.template = template
         self.status: int | None = None
@@ -120,6 +116,15 @@ class RequestRecord:
         self.limiter_wait = 0.0
         self.rate_limited = 0
         self.error: str | None = None
+
+    def end(self, error: BaseException | None) -> None:
+        """Close the span (with ``error``'s type when the request failed) and record."""
+        if error is not None:
+            self.error = type(error).__name__
+        try:
+            self._telemetry._finish(self, self._span, time.perf_counter() - self._started)
+        finally:
+            self._scope.__exit__(None, None, None)
 
     def attributes(self) -> dict[str, Any]:
         found: dict[str, Any] = {"http.request.method": self.method,
