@@ -12,6 +12,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import aiohttp
+
 from . import _config
 from ._checks import instance, positive_int, text
 from ._transport import RateLimit, Request, Requester, RetryPolicy, Secret, SessionPool, Timeout
@@ -59,6 +61,8 @@ class AsyncInvoiceXpress:
     decompression) is refused with a DecodeError. ``hooks`` are told of every attempt
     (objects with ``on_request(info)``/``on_response(info)``: see :class:`RequestInfo`);
     ``user_agent`` replaces the default, which names the SDK, Python and aiohttp versions.
+    ``session`` runs the client on the application's own ``aiohttp.ClientSession`` (its
+    connections, never closed by the SDK: see :class:`SessionPool`).
     ``clock`` and ``sleep`` replace ``time.monotonic``/``asyncio.sleep`` for the limiter,
     retries and polls (tests).
     """
@@ -80,6 +84,7 @@ class AsyncInvoiceXpress:
                  poll: PollPolicy | None = None,
                  max_response_bytes: int = DEFAULT_MAX_RESPONSE,
                  hooks: Sequence[object] = (), user_agent: str | None = None,
+                 session: aiohttp.ClientSession | None = None,
                  clock: Callable[[], float] | None = None,
                  sleep: Callable[[float], Awaitable[None]] | None = None) -> None:
         self.account_name = _config.account_name(_config.credential(
@@ -96,8 +101,11 @@ class AsyncInvoiceXpress:
         self.rate_limit = rate_limit
         self.poll = poll or PollPolicy()
         self.max_response_bytes = positive_int("max_response_bytes", max_response_bytes)
+        if session is not None and pool is not None:
+            raise ValueError("give session= or pool=, not both (a pool can be made on a"
+                             " session: SessionPool(session=...))")
         self._owns_pool = pool is None
-        self._pool = pool if pool is not None else SessionPool()
+        self._pool = pool if pool is not None else SessionPool(session=session)
         clock = clock or time.monotonic
         sleep = sleep or asyncio.sleep
         # a shared slot of a process killed mid-request comes back after its lease

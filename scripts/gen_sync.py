@@ -18,6 +18,7 @@ import argparse
 import ast
 import builtins
 import difflib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -92,6 +93,31 @@ class GeneratorError(Exception):
 
 def _returns_paginator(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return func.returns is not None and "AsyncPaginator" in ast.unparse(func.returns)
+
+
+# parameters of the async client that a blocking client cannot take: an application's
+# aiohttp session belongs to its own event loop, not to the facade's loop thread
+ASYNC_ONLY_PARAMETERS = frozenset({"session"})
+
+
+def _without_async_only(func: ast.FunctionDef) -> ast.FunctionDef:
+    """``func`` without the parameters of :data:`ASYNC_ONLY_PARAMETERS` (keyword-only)."""
+    args = func.args
+    kept = [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)
+            if a.arg not in ASYNC_ONLY_PARAMETERS]
+    new_args = ast.arguments(posonlyargs=args.posonlyargs, args=args.args, vararg=args.vararg,
+                             kwonlyargs=[a for a, _ in kept], kw_defaults=[d for _, d in kept],
+                             kwarg=args.kwarg, defaults=args.defaults)
+    return ast.FunctionDef(name=func.name, args=new_args, body=func.body,
+                           decorator_list=func.decorator_list, returns=func.returns,
+                           type_comment=None, type_params=[], lineno=func.lineno)
+
+
+def _without_async_only_docs(doc: str) -> str:
+    """The docstring without the sentences that document async-only parameters."""
+    for name in ASYNC_ONLY_PARAMETERS:
+        doc = re.sub(rf"\n\s*``{name}`` .*?\)\.(?=\n)", "", doc, flags=re.DOTALL)
+    return doc
 
 
 def _call_args(args: ast.arguments) -> str:
@@ -319,7 +345,8 @@ def generate_client(resource_modules: dict[str, list[str]]) -> str:
     imports = _imports(tree, "invoicexpress_async.client")
     cls = next(n for n in tree.body if isinstance(n, ast.ClassDef)
                and n.name == "AsyncInvoiceXpress")
-    init = next(n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__")
+    init = _without_async_only(next(n for n in cls.body if isinstance(n, ast.FunctionDef)
+                                    and n.name == "__init__"))
     signature, used = _signature(init)
     used |= {"AsyncInvoiceXpress", "Runner", "SyncClientBase", "functools"}
     imports["AsyncInvoiceXpress"] = "from invoicexpress_async.client import AsyncInvoiceXpress"
@@ -331,7 +358,8 @@ def generate_client(resource_modules: dict[str, list[str]]) -> str:
         for name in names:
             imports[name] = f"from .resources.{stem} import {name}"
     body = ["class InvoiceXpress(SyncClientBase[AsyncInvoiceXpress]):\n",
-            _docstring(cls, "    ").replace("AsyncInvoiceXpress(", "InvoiceXpress(")
+            _without_async_only_docs(_docstring(cls, "    "))
+            .replace("AsyncInvoiceXpress(", "InvoiceXpress(")
             .replace("``async with", "``with").replace("``aclose()``", "``close()``"), "\n",
             f"    def __init__{signature}:\n",
             "        self._attach(Runner(functools.partial(AsyncInvoiceXpress,"

@@ -3,19 +3,23 @@ logging switched on from the environment, the models as plain data."""
 
 from __future__ import annotations
 
+import gzip
 import inspect
 import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator
 
+import aiohttp
 import orjson
 import pytest
+from aiohttp import web
 
 import invoicexpress_async as ix
 from invoicexpress_async.sandbox import Sandbox
 
 from .forward_proxy import ForwardProxy
+from .new_documents import document
 
 
 @pytest.fixture
@@ -227,6 +231,92 @@ def test_the_pool_refuses_to_turn_verification_off() -> None:
     with pytest.raises(TypeError, match="ssl"):
         ix.SessionPool(ssl=False)  # type: ignore[arg-type]
     ix.SessionPool(ssl=ssl.create_default_context())  # a private CA's context is fine
+
+
+# ---- the application's own session ------------------------------------------------------------
+
+def _traced() -> tuple[aiohttp.TraceConfig, list[str]]:
+    """A trace config that notes every request started through it (as aiohttp's
+    OpenTelemetry instrumentation would see them)."""
+    seen: list[str] = []
+
+    async def started(session: object, context: object,
+                      params: aiohttp.TraceRequestStartParams) -> None:
+        seen.append(f"{params.method} {params.url.path}")
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_start.append(started)
+    return trace, seen
+
+
+async def test_a_client_runs_on_the_applications_session_and_never_closes_it(
+        served: Sandbox) -> None:
+    trace, seen = _traced()
+    async with aiohttp.ClientSession(trace_configs=[trace]) as application:
+        async with ix.AsyncInvoiceXpress(**served.client_kwargs(), session=application) as api:
+            assert (await api.invoices.list(per_page=50).count()) == 95
+            assert api.pool.open_connections() == 1  # the application's connector's socket
+        assert seen == ["GET /invoices.json"]  # its trace configs saw our request
+        assert not application.closed  # ours to use still
+        async with application.get(served.base_url + "/sequences.json",
+                                   params={"api_key": served.api_key}) as answer:
+            assert answer.status == 200
+        with pytest.raises(ValueError, match="session= or pool="):
+            ix.AsyncInvoiceXpress(**served.client_kwargs(), session=application,
+                                  pool=ix.SessionPool())
+        with pytest.raises(ValueError, match="limit cannot be given with session="):
+            ix.SessionPool(limit=10, session=application)
+    with pytest.raises(ValueError, match="session is closed"):
+        ix.SessionPool(session=application)
+    with pytest.raises(TypeError, match=r"session must be an aiohttp\.ClientSession"):
+        ix.SessionPool(session="http://x")  # type: ignore[arg-type]
+
+
+async def test_a_session_closed_under_the_client_is_our_error(served: Sandbox) -> None:
+    application = aiohttp.ClientSession()
+    async with ix.AsyncInvoiceXpress(**served.client_kwargs(), session=application) as api:
+        await api.sequences.list()
+        await application.close()
+        with pytest.raises(ix.ClientClosedError, match="session= is closed"):
+            await api.sequences.list()
+
+
+async def test_the_applications_session_never_re_sends_a_side_effect(served: Sandbox) -> None:
+    async with aiohttp.ClientSession() as application, \
+            ix.AsyncInvoiceXpress(**served.client_kwargs(), session=application) as api:
+        draft = await api.invoices.create(document())
+        final = await api.invoices.change_state(draft.id, "finalized")
+        path = f"/invoices/{final.id}/email-document.json"
+        served.fail_next("drop")  # the email goes out, the answer is lost
+        with pytest.raises(ix.TransportError) as lost:
+            await api.invoices.email(final.id, ix.EmailMessage(email="ana@example.pt"))
+        assert lost.value.outcome_unknown
+        assert len(served.state.sent_to("PUT", path)) == 1  # aiohttp did not send it again
+        async with application.get(served.base_url + "/sequences.json") as answer:
+            assert answer.status == 401  # the session still works (it has no key of ours)
+
+
+async def test_compressed_answers_are_read_once_on_a_decompressing_session() -> None:
+    body = orjson.dumps({"sequences": [{"id": 7, "serie": "2026", "default_sequence": 1}]})
+
+    async def gzipped(request: web.Request) -> web.StreamResponse:
+        return web.Response(body=gzip.compress(body), headers={
+            "Content-Encoding": "gzip", "Content-Type": "application/json"})
+
+    app = web.Application()
+    app.router.add_get("/sequences.json", gzipped)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    try:
+        async with aiohttp.ClientSession(auto_decompress=True) as application, \
+                ix.AsyncInvoiceXpress("acme", "k" * 20, base_url=f"http://{host}:{port}",
+                                      session=application) as api:
+            assert [s.id for s in await api.sequences.list()] == [7]
+    finally:
+        await runner.cleanup()
 
 
 # ---- per-call options ---------------------------------------------------------------------

@@ -17,6 +17,7 @@ import aiohttp
 import yarl
 
 from .._checks import number
+from ..errors import ClientClosedError
 from .closing import CloseSignal
 from .per_loop import process_generation
 from .ratelimit import AccountLimiter, Clock, RateLimit, Sleep
@@ -44,11 +45,22 @@ class SessionPool:
     ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` (and ``.netrc``) as curl does; ``ssl`` is an
     ``ssl.SSLContext`` for a private certificate authority (a TLS-inspecting proxy).
     Certificates are always verified: there is no way to turn that off here.
+
+    ``session`` runs on the application's own ``aiohttp.ClientSession`` instead: its
+    connections (connector limits, TLS and DNS settings), ``trust_env`` and trace configs
+    (aiohttp tracing, OpenTelemetry's aiohttp instrumentation) serve the SDK's requests,
+    which keep their own rules (no cookies, decompression bounded by
+    ``max_response_bytes``, never re-sent by aiohttp behind the retry rules). The SDK
+    never closes it; the connection options above then belong to it and cannot be given.
     """
 
     def __init__(self, limit: int = 100, *, limit_per_host: int = 0,
                  keepalive_timeout: float = 15.0, trust_env: bool = False,
-                 proxy: str | None = None, ssl: ssl_module.SSLContext | None = None) -> None:
+                 proxy: str | None = None, ssl: ssl_module.SSLContext | None = None,
+                 session: aiohttp.ClientSession | None = None) -> None:
+        if session is not None:
+            _check_session(session, limit=limit, limit_per_host=limit_per_host,
+                           keepalive_timeout=keepalive_timeout, trust_env=trust_env, ssl=ssl)
         for name, value in (("limit", limit), ("limit_per_host", limit_per_host)):
             if isinstance(value, bool) or not isinstance(value, int):
                 raise TypeError(f"{name} must be an int, got {type(value).__name__}")
@@ -68,6 +80,7 @@ class SessionPool:
         self._limit_per_host = limit_per_host
         self._keepalive_timeout = number("keepalive_timeout", keepalive_timeout)
         self._session: aiohttp.ClientSession | None = None
+        self._application_session = session
         self._loop: asyncio.AbstractEventLoop | None = None
         self._limiters: dict[str, AccountLimiter] = {}
         self._closing = CloseSignal()
@@ -102,26 +115,42 @@ class SessionPool:
             raise RuntimeError("this SessionPool is closed")
         loop = asyncio.get_running_loop()
         self.check_fork()
+        application = self._application_session
+        if application is not None and application.closed:
+            raise ClientClosedError("the aiohttp session given as session= is closed")
         if self._session is None:
-            connector = aiohttp.TCPConnector(limit=self.limit,
-                                             limit_per_host=self._limit_per_host,
-                                             keepalive_timeout=self._keepalive_timeout,
-                                             ttl_dns_cache=300,
-                                             ssl=self._ssl if self._ssl is not None else True)
-            # no cookie jar: a pool shared by many accounts must never hand one
-            # account's cookies to another on the same host
-            # no decompression by aiohttp: ``bounded.py`` inflates with a hard limit
-            self._session = aiohttp.ClientSession(connector=connector, raise_for_status=False,
-                                                  auto_decompress=False,
-                                                  cookie_jar=aiohttp.DummyCookieJar(),
-                                                  trust_env=self.trust_env)
-            if _HIDDEN_RETRY_SWITCH:
-                self._session._retry_connection = False
+            self._session = self._new_session()
             self._loop = loop
         elif self._loop is not loop:
             raise RuntimeError("a SessionPool belongs to the event loop that first used it;"
                                " create one pool per event loop")
         return self._session
+
+    def _new_session(self) -> aiohttp.ClientSession:
+        """Our session: on a connector of our own, or on the application's (never closed
+        by us: ``connector_owner=False``), always with our request rules."""
+        application = self._application_session
+        connector: aiohttp.BaseConnector | None
+        if application is None:
+            connector = aiohttp.TCPConnector(limit=self.limit,
+                                             limit_per_host=self._limit_per_host,
+                                             keepalive_timeout=self._keepalive_timeout,
+                                             ttl_dns_cache=300,
+                                             ssl=self._ssl if self._ssl is not None else True)
+            trust_env, traces = self.trust_env, None
+        else:
+            connector = application.connector
+            trust_env, traces = application.trust_env, application.trace_configs
+        # no cookie jar: a pool shared by many accounts must never hand one
+        # account's cookies to another on the same host
+        # no decompression by aiohttp: ``bounded.py`` inflates with a hard limit
+        session = aiohttp.ClientSession(connector=connector, connector_owner=application is None,
+                                        raise_for_status=False, auto_decompress=False,
+                                        cookie_jar=aiohttp.DummyCookieJar(),
+                                        trust_env=trust_env, trace_configs=traces)
+        if _HIDDEN_RETRY_SWITCH:
+            session._retry_connection = False
+        return session
 
     def limiter(self, account: str, limit: RateLimit | None, *,
                 clock: Clock = time.monotonic, sleep: Sleep | None = None,
@@ -189,6 +218,23 @@ class SessionPool:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
+
+
+def _check_session(session: object, *, limit: int, limit_per_host: int,
+                   keepalive_timeout: float, trust_env: bool,
+                   ssl: ssl_module.SSLContext | None) -> None:
+    """An application's session, given without the options that would configure ours."""
+    if not isinstance(session, aiohttp.ClientSession):
+        raise TypeError(f"session must be an aiohttp.ClientSession, got {type(session).__name__}")
+    if session.closed or session.connector is None:
+        raise ValueError("session is closed")
+    given = [name for name, value, default in (
+        ("limit", limit, 100), ("limit_per_host", limit_per_host, 0),
+        ("keepalive_timeout", keepalive_timeout, 15.0), ("trust_env", trust_env, False),
+        ("ssl", ssl, None)) if value != default]
+    if given:
+        raise ValueError(f"{', '.join(given)} cannot be given with session=: the"
+                         " application's session has its own connection settings")
 
 
 def checked_proxy(value: object) -> str:
