@@ -16,6 +16,7 @@ import re
 import sys
 import time
 import traceback
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -27,19 +28,28 @@ from .client import AsyncInvoiceXpress
 from .errors import InvoiceXpressError
 from .export import ExportRefused, ExportResult, ExportSpec, check_paths, run_export
 from .export.accounts import export_accounts, load_accounts, summary
+from .export.kinds import ALL_FILTERS, KINDS
 from .export.small_files import read_small
 from .pagination import Page
+from .resources._filters import FilterSet
 from .sandbox.command import add_arguments as add_sandbox_arguments
 from .sandbox.command import parse_rate
 from .sandbox.command import run as run_sandbox
 
 PROG = "invoicexpress-async"
+
+
+def _flag(name: str) -> str:
+    """The command line's spelling of a keyword: ``date_from`` -> ``--date-from``."""
+    return "--" + name.replace("_", "-")
+
+
 DEFAULT_SANDBOX_INVOICES = 10_000
-_FLAGS = {"account_name": "--account-name", "api_key": "--api-key", "base_url": "--base-url",
-          "per_page": "--per-page", "date_from": "--date-from", "date_to": "--date-to",
-          "due_date_from": "--due-date-from", "due_date_to": "--due-date-to",
-          "status": "--status", "type": "--type", "text": "--text", "reference": "--reference"}
-_LEADING_NAME = re.compile(r"^(status|type|text|reference)\b")
+_FLAGS = {name: _flag(name) for name in ("account_name", "api_key", "base_url", "per_page",
+                                         *ALL_FILTERS)}
+# a message that starts with a plain word (``status must be...``) names that option; inside
+# a sentence only names with an underscore are surely ours (``date_from``)
+_LEADING_NAME = re.compile(r"^(" + "|".join(k for k in _FLAGS if "_" not in k) + r")\b")
 _NAME = re.compile(r"\b(" + "|".join(k for k in _FLAGS if "_" in k) + r")\b")
 
 
@@ -74,9 +84,9 @@ def _add_common(parser: argparse.ArgumentParser, kind: str) -> None:
                         help="with --accounts: one file per account in DIR")
     output.add_argument("--format", choices=("jsonl", "csv"), default=None,
                         help="jsonl or csv (default: from the --out extension, else jsonl)")
-    if kind == "invoices":
+    if KINDS[kind].items:
         output.add_argument("--items-out", default=None, metavar="FILE",
-                            help="with csv: also write invoice line items to this CSV")
+                            help="with csv: also write the documents' line items to this CSV")
     output.add_argument("--force", action="store_true",
                         help="overwrite an existing output, or start an interrupted one over")
     output.add_argument("--fail-on-empty", action="store_true",
@@ -128,26 +138,34 @@ def _add_common(parser: argparse.ArgumentParser, kind: str) -> None:
                      help="tracebacks and DEBUG logs (api key redacted)")
 
 
-def _add_invoice_filters(parser: argparse.ArgumentParser) -> None:
-    filters = parser.add_argument_group("filters")
-    filters.add_argument("--type", action="append", default=None, dest="types",
-                         help="document type, e.g. Invoice (repeatable)")
-    filters.add_argument("--status", action="append", default=None, dest="statuses",
-                         help="status: draft, sent, settled, canceled... (repeatable)")
-    filters.add_argument("--date-from", type=_iso_date, metavar="YYYY-MM-DD",
-                         help="documents dated on or after this day")
-    filters.add_argument("--date-to", type=_iso_date, metavar="YYYY-MM-DD",
-                         help="documents dated on or before this day")
-    filters.add_argument("--due-date-from", type=_iso_date, metavar="YYYY-MM-DD",
-                         help="documents due on or after this day")
-    filters.add_argument("--due-date-to", type=_iso_date, metavar="YYYY-MM-DD",
-                         help="documents due on or before this day")
-    filters.add_argument("--text", help="full-text search (client name, reference, items)")
-    filters.add_argument("--reference", help="documents with this reference")
-    archive = filters.add_mutually_exclusive_group()
-    archive.add_argument("--archived", action="store_true", help="archived documents only")
-    archive.add_argument("--non-archived", action="store_true",
-                         help="non-archived documents only")
+def _add_filters(parser: argparse.ArgumentParser, filters: FilterSet) -> None:
+    """One flag per filter of the list, made from its row (``--date-from``...)."""
+    group = parser.add_argument_group("filters")
+    exclusive: dict[str, Any] = {}
+    for first, second in filters.exclusive:
+        exclusive[first] = exclusive[second] = group.add_mutually_exclusive_group()
+    for spec in filters.filters:
+        where = exclusive.get(spec.name, group)
+        flag = _flag(spec.name)
+        if spec.shape == "flag":
+            where.add_argument(flag, action="store_true", default=None, help=spec.help)
+        elif spec.shape == "choices":
+            where.add_argument(flag, action="append", default=None, metavar=spec.name.upper(),
+                               help=spec.help)
+        elif spec.shape == "day":
+            where.add_argument(flag, type=_iso_date, metavar="YYYY-MM-DD", help=spec.help)
+        elif spec.shape == "amount":
+            where.add_argument(flag, type=_amount, metavar="AMOUNT", help=spec.help)
+        else:
+            where.add_argument(flag, help=spec.help)
+
+
+def _amount(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        raise argparse.ArgumentTypeError(f"expected an amount such as 100.50, got {text!r}") \
+            from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -173,16 +191,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Export every invoice, estimate, guide, client, item, tax or series of one"
                     " or many accounts (JSON lines or CSV), resumable.")
     kinds = export.add_subparsers(dest="kind", required=True)
-    for kind, what in (("invoices", "invoice-family documents, with filters"),
-                       ("estimates", "quotes, proformas and fees notes"),
-                       ("guides", "shipping, transport and devolution guides"),
-                       ("clients", "clients"), ("items", "catalogue items"),
-                       ("taxes", "taxes"), ("sequences", "series")):
-        sub = kinds.add_parser(kind, help=f"export {what}", usage=_usage(kind),
-                               description=f"Export the account's {what}.")
-        _add_common(sub, kind)
-        if kind == "invoices":
-            _add_invoice_filters(sub)
+    for kind in KINDS.values():
+        sub = kinds.add_parser(kind.name, help=f"export {kind.what}", usage=_usage(kind.name),
+                               description=f"Export the account's {kind.what}.")
+        _add_common(sub, kind.name)
+        if kind.filters is not None:
+            _add_filters(sub, kind.filters)
     sandbox = commands.add_parser(
         "sandbox", help="serve the sandbox for manual exploration",
         description="Serve an InvoiceXpress-compatible sandbox on loopback.",
@@ -201,18 +215,11 @@ def export_spec(args: argparse.Namespace, out: Path | None = None) -> ExportSpec
     items_out = getattr(args, "items_out", None)
     if items_out and fmt != "csv":
         raise UsageError("--items-out needs csv output")
-    invoice_filters = {
-        "type": getattr(args, "types", None), "status": getattr(args, "statuses", None),
-        "date_from": getattr(args, "date_from", None), "date_to": getattr(args, "date_to", None),
-        "due_date_from": getattr(args, "due_date_from", None),
-        "due_date_to": getattr(args, "due_date_to", None), "text": getattr(args, "text", None),
-        "reference": getattr(args, "reference", None),
-        "archived": True if getattr(args, "archived", False) else None,
-        "non_archived": True if getattr(args, "non_archived", False) else None,
-    }
+    filters = KINDS[args.kind].filters
+    given = {spec.name: getattr(args, spec.name) for spec in filters.filters} if filters else {}
     return ExportSpec(kind=args.kind, out=target, format=fmt,
                       items_out=Path(items_out) if items_out else None, raw=args.raw,
-                      filters={k: v for k, v in invoice_filters.items() if v is not None},
+                      filters={k: v for k, v in given.items() if v is not None},
                       per_page=args.per_page, resume=args.resume, force=args.force,
                       checkpoint_every=max(0.0, args.checkpoint_every))
 

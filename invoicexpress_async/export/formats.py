@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
 from ..models._export import as_data
+
+if TYPE_CHECKING:
+    from .kinds import Kind
 
 INVOICE_COLUMNS = (
     "id", "type", "status", "archived", "sequence_number", "inverted_sequence_number",
@@ -93,23 +96,13 @@ def catalog_item_row(doc: dict[str, Any]) -> list[str]:
     return [_text(merged.get(column)) for column in CATALOG_ITEM_COLUMNS]
 
 
-def _plain_row(columns: tuple[str, ...]) -> Callable[[dict[str, Any]], list[str]]:
+def plain_row(columns: tuple[str, ...]) -> Callable[[dict[str, Any]], list[str]]:
     def row(doc: dict[str, Any]) -> list[str]:
         return [_text(doc.get(column)) for column in columns]
     return row
 
 
-client_row = _plain_row(CLIENT_COLUMNS)
-
-# kind -> (columns, row): what one CSV row of a document of that kind holds
-CSV_LAYOUTS: dict[str, tuple[tuple[str, ...], Callable[[dict[str, Any]], list[str]]]] = {
-    "invoices": (INVOICE_COLUMNS, invoice_row), "estimates": (INVOICE_COLUMNS, invoice_row),
-    "guides": (GUIDE_COLUMNS, guide_row), "clients": (CLIENT_COLUMNS, client_row),
-    "items": (CATALOG_ITEM_COLUMNS, catalog_item_row),
-    "taxes": (TAX_COLUMNS, _plain_row(TAX_COLUMNS)),
-    "sequences": (SEQUENCE_COLUMNS, _plain_row(SEQUENCE_COLUMNS)),
-}
-
+client_row = plain_row(CLIENT_COLUMNS)
 
 class JsonLinesWriter:
     """One JSON object per line; ``raw`` documents are the API's dicts, written as they are."""
@@ -165,9 +158,8 @@ class CsvWriter:
 Writer = JsonLinesWriter | CsvWriter
 
 
-def make_writer(kind: str, fmt: str, out: IO[bytes], items_out: IO[bytes] | None, *,
+def make_writer(kind: Kind, fmt: str, out: IO[bytes], items_out: IO[bytes] | None, *,
                 raw: bool = False) -> Writer:
     if fmt == "jsonl":
         return JsonLinesWriter(out, raw=raw)
-    columns, row = CSV_LAYOUTS[kind]
-    return CsvWriter(out, items_out if kind == "invoices" else None, columns=columns, row=row)
+    return CsvWriter(out, items_out if kind.items else None, columns=kind.columns, row=kind.row)

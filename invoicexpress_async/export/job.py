@@ -27,6 +27,7 @@ from ..pagination import AsyncPaginator, Page
 from .checkpoint import Checkpoint
 from .files import ExportRefused, create, exists, locked, part_of, remove, reopen
 from .formats import make_writer
+from .kinds import KINDS
 
 
 class ResumeRefused(ExportRefused):
@@ -35,7 +36,7 @@ class ResumeRefused(ExportRefused):
 
 @attrs.frozen(kw_only=True)
 class ExportSpec:
-    kind: str  # one of KINDS
+    kind: str  # a name of KINDS
     out: Path | None  # None: stdout
     format: str  # "jsonl" or "csv"
     items_out: Path | None = None
@@ -81,24 +82,15 @@ OnPage = Callable[[Page[Any]], None]
 OnResume = Callable[[int, int], None]  # documents and pages an interrupted run had written
 
 
-KINDS = ("invoices", "estimates", "guides", "clients", "items", "taxes", "sequences")
-_UNPAGINATED = {"taxes": "/taxes.json", "sequences": "/sequences.json"}
-
-
 def paginator_for(api: AsyncInvoiceXpress, spec: ExportSpec,
                   start: int) -> AsyncPaginator[Any] | None:
     """The list to export; building it checks every filter (nothing is sent yet). None for
     the lists the API does not paginate (taxes, sequences)."""
-    listings: dict[str, Callable[[], AsyncPaginator[Any]]] = {
-                "invoices": lambda: api.invoices.list(**spec.filters, per_page=spec.per_page,
-                                                      page=start),
-                "estimates": lambda: api.estimates.list(per_page=spec.per_page, page=start),
-                "guides": lambda: api.guides.list(per_page=spec.per_page, page=start),
-                "clients": lambda: api.clients.list(per_page=spec.per_page, page=start),
-                "items": lambda: api.items.list(per_page=spec.per_page, page=start)}
-    if spec.kind not in listings:
+    kind = KINDS[spec.kind]
+    if not kind.paginated:
         return None
-    paginator: AsyncPaginator[Any] = listings[spec.kind]()
+    paginator: AsyncPaginator[Any] = kind.resource(api).list(
+        **spec.filters, per_page=spec.per_page, page=start)
     return paginator.raw() if spec.raw else paginator
 
 
@@ -113,12 +105,13 @@ async def pages_of(api: AsyncInvoiceXpress, spec: ExportSpec,
         return
     if start > 1:
         return
+    kind = KINDS[spec.kind]
     if spec.raw:
-        path = _UNPAGINATED[spec.kind]
-        answer = await api.request("GET", path)
-        items: list[Any] = (answer or {}).get(path[1:-5]) or []
+        assert kind.path is not None
+        answer = await api.request("GET", kind.path)
+        items: list[Any] = (answer or {}).get(kind.name) or []
     else:
-        items = await (api.taxes.list() if spec.kind == "taxes" else api.sequences.list())
+        items = await kind.resource(api).list()
     yield Page(number=1, items=items, pagination=None)
 
 
@@ -151,7 +144,7 @@ async def run_export(api: AsyncInvoiceXpress, spec: ExportSpec,
     started = time.perf_counter()
     if spec.out is None:
         out = sys.stdout.buffer
-        writer = make_writer(spec.kind, spec.format, out, None, raw=spec.raw)
+        writer = make_writer(KINDS[spec.kind], spec.format, out, None, raw=spec.raw)
         writer.header()
         async for page in pages_of(api, spec, 1):
             writer.write(page.items)
@@ -225,7 +218,7 @@ async def _write_pages(api: AsyncInvoiceXpress, spec: ExportSpec, result: Export
             result.pages = saved.last_page  # counts are of the whole output, as after a run
             if on_resume is not None:
                 on_resume(saved.documents, saved.last_page)
-        writer = make_writer(spec.kind, spec.format, files[0],
+        writer = make_writer(KINDS[spec.kind], spec.format, files[0],
                              files[1] if len(files) > 1 else None, raw=spec.raw)
         if saved is None:
             writer.header()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
@@ -21,19 +21,27 @@ from ._operations import Query
 Encoder = Callable[[str, Any], "str | list[str] | None"]
 
 
+Shape = Literal["text", "day", "amount", "flag", "choices"]
+
+
 @attrs.frozen
 class Filter:
-    """One filter: the keyword ``name``, the ``wire`` key, and how a value is encoded."""
+    """One filter: the keyword ``name``, the ``wire`` key, how a value is encoded, and
+    what the command line says of it (``shape`` picks the flag's parser, ``help`` its
+    text): the CLI's flags are made from these rows."""
 
     name: str
     wire: str
     encode: Encoder
+    shape: Shape = "text"
+    help: str = ""
 
 
 @attrs.frozen
 class FilterSet:
     filters: tuple[Filter, ...]
     ranges: tuple[tuple[str, str], ...] = ()  # (from, to) pairs that must not be inverted
+    exclusive: tuple[tuple[str, str], ...] = ()  # flags that contradict each other
 
     @property
     def names(self) -> frozenset[str]:
@@ -102,28 +110,43 @@ DOCUMENT_STATUSES = ("draft", "final", "settled", "canceled", "second_copy", "de
 
 def _list_status(*allowed: str) -> Filter:
     """A list's ``status[]`` filter: ``final`` is taken for the filters' ``sent``."""
-    return Filter("status", "status", one_of(DocumentStatus, *allowed, aliases={"final": "sent"}))
+    return Filter("status", "status", one_of(DocumentStatus, *allowed, aliases={"final": "sent"}),
+                  "choices", f"status: {', '.join(allowed)} (repeatable; final = sent)")
 
+
+def _type(*allowed: str) -> Filter:
+    return Filter("type", "type", one_of(DocumentType, *allowed), "choices",
+                  f"document type: {', '.join(allowed)} (repeatable)")
+
+
+def _day(name: str, wire: str, help: str) -> Filter:
+    return Filter(name, wire, _params.day, "day", help)
+
+
+_ARCHIVE = (("archived", "non_archived"),)
 
 # GET /invoices.json (reference §1.5), without ``type``: a family's own list fixes it
 DOCUMENT_FILTERS = (
-    Filter("text", "text", _params.search_text),
+    Filter("text", "text", _params.search_text, "text",
+           "full-text search (client name, reference, items)"),
     _list_status(*LIST_STATUSES),
-    Filter("date_from", "date[from]", _params.day),
-    Filter("date_to", "date[to]", _params.day),
-    Filter("due_date_from", "due_date[from]", _params.day),
-    Filter("due_date_to", "due_date[to]", _params.day),
-    Filter("total_before_taxes_from", "total_before_taxes[from]", _params.amount),
-    Filter("total_before_taxes_to", "total_before_taxes[to]", _params.amount),
-    Filter("non_archived", "non_archived", _params.flag),
-    Filter("archived", "archived", _params.flag),
-    Filter("reference", "reference", _params.search_text),
+    _day("date_from", "date[from]", "documents dated on or after this day"),
+    _day("date_to", "date[to]", "documents dated on or before this day"),
+    _day("due_date_from", "due_date[from]", "documents due on or after this day"),
+    _day("due_date_to", "due_date[to]", "documents due on or before this day"),
+    Filter("total_before_taxes_from", "total_before_taxes[from]", _params.amount, "amount",
+           "documents totalling at least this before taxes"),
+    Filter("total_before_taxes_to", "total_before_taxes[to]", _params.amount, "amount",
+           "documents totalling at most this before taxes"),
+    Filter("non_archived", "non_archived", _params.flag, "flag", "non-archived documents only"),
+    Filter("archived", "archived", _params.flag, "flag", "archived documents only"),
+    Filter("reference", "reference", _params.search_text, "text",
+           "documents with this reference"),
 )
 DOCUMENT_RANGES = (("date_from", "date_to"), ("due_date_from", "due_date_to"),
                    ("total_before_taxes_from", "total_before_taxes_to"))
-INVOICE_FILTERS = FilterSet((Filter("type", "type", one_of(DocumentType,
-                                                           *INVOICE_FAMILY_TYPES)),
-                             *DOCUMENT_FILTERS), DOCUMENT_RANGES)
+INVOICE_FILTERS = FilterSet((_type(*INVOICE_FAMILY_TYPES), *DOCUMENT_FILTERS), DOCUMENT_RANGES,
+                            _ARCHIVE)
 
 ESTIMATE_TYPES = ("Quote", "Proforma", "FeesNote")
 ESTIMATE_STATUSES = ("draft", "sent", "accepted", "refused", "canceled", "deleted")
@@ -132,18 +155,17 @@ GUIDE_STATUSES = ("draft", "sent", "canceled", "second_copy")
 
 # GET /estimates.json: the invoice filters but ``reference``, with the estimate statuses
 ESTIMATE_FILTERS = FilterSet((
-    Filter("type", "type", one_of(DocumentType, *ESTIMATE_TYPES)),
-    _list_status(*ESTIMATE_STATUSES),
-    *(f for f in DOCUMENT_FILTERS if f.name not in ("status", "reference"))), DOCUMENT_RANGES)
+    _type(*ESTIMATE_TYPES), _list_status(*ESTIMATE_STATUSES),
+    *(f for f in DOCUMENT_FILTERS if f.name not in ("status", "reference"))), DOCUMENT_RANGES,
+    _ARCHIVE)
 
 # GET /guides.json: loaded_at[from|to] instead of the date, due date and total filters
 GUIDE_FILTERS = FilterSet((
-    Filter("type", "type", one_of(DocumentType, *GUIDE_TYPES)),
-    _list_status(*GUIDE_STATUSES),
-    Filter("loaded_at_from", "loaded_at[from]", _params.day),
-    Filter("loaded_at_to", "loaded_at[to]", _params.day),
+    _type(*GUIDE_TYPES), _list_status(*GUIDE_STATUSES),
+    _day("loaded_at_from", "loaded_at[from]", "guides loaded on or after this day"),
+    _day("loaded_at_to", "loaded_at[to]", "guides loaded on or before this day"),
     *(f for f in DOCUMENT_FILTERS if f.name in ("text", "non_archived", "archived"))),
-    (("loaded_at_from", "loaded_at_to"),))
+    (("loaded_at_from", "loaded_at_to"),), _ARCHIVE)
 
 # POST /clients/{id}/invoices.json: the filters travel in a JSON body
 CLIENT_DOCUMENT_FILTERS = FilterSet((
