@@ -13,7 +13,7 @@ import orjson
 import yarl
 
 from ._checks import positive_int, text
-from ._transport.urls import is_loopback, shown
+from ._transport.urls import checked_url
 
 ACCOUNT_HOST = "app.invoicexpress.com"
 # the account name is the first label of the API's host name: nothing else may slip in
@@ -54,19 +54,7 @@ def base_url(value: str | None, account: str) -> str:
         return str(yarl.URL.build(scheme="https", host=f"{account_name(account)}.{ACCOUNT_HOST}"))
     if not isinstance(value, str):
         raise TypeError(f"base_url must be a str, got {type(value).__name__}")
-    try:
-        url = yarl.URL(value)
-        url.port  # noqa: B018 - parsing the port is what fails on a mangled authority
-    except ValueError:
-        raise ValueError("base_url is not a valid URL") from None
-    if url.user or url.password or url.query_string or url.fragment:
-        raise ValueError("base_url must not carry credentials, a query or a fragment,"
-                         f" got {shown(url)!r}")
-    if url.scheme not in ("https", "http") or not url.host:
-        raise ValueError(f"base_url must be an https:// URL, got {shown(url)!r}")
-    if url.scheme == "http" and not is_loopback(url.host):
-        raise ValueError("base_url must use https://; plain http:// is allowed only for"
-                         f" loopback hosts (127.0.0.1, ::1, localhost), got {shown(url)!r}")
+    url = checked_url("base_url", value, what="an https:// URL", bare=True)
     return str(url).rstrip("/")
 
 

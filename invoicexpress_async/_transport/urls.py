@@ -30,19 +30,32 @@ def shown(url: yarl.URL) -> str:
     return str(bare.with_user(None) if bare.is_absolute() else bare)
 
 
-def checked_file_url(name: str, value: object) -> yarl.URL:
-    """``value`` as a URL the SDK may fetch a file from, or a ValueError naming ``name``."""
+def checked_url(name: str, value: object, *, what: str = "an absolute https:// URL",
+                bare: bool = False) -> yarl.URL:
+    """``value`` as a URL the SDK may talk to (https, or plain http on loopback, never with
+    credentials; ``bare``: no query or fragment either), or a ValueError naming ``name``."""
     if isinstance(value, yarl.URL):
         url = value
     elif isinstance(value, str):
-        url = yarl.URL(value.strip())
+        try:
+            url = yarl.URL(value.strip())
+            url.port  # noqa: B018 - parsing the port is what fails on a mangled authority
+        except ValueError:
+            raise ValueError(f"{name} is not a valid URL") from None
     else:
         raise TypeError(f"{name} must be a str, got {type(value).__name__}")
-    if not url.is_absolute() or url.scheme not in ("https", "http") or not url.host:
-        raise ValueError(f"{name} must be an absolute https:// URL, got {shown(url)!r}")
-    if url.scheme == "http" and not is_loopback(url.host):
-        raise ValueError(f"{name} must use https://; plain http:// is allowed only for"
-                         f" loopback hosts, got {shown(url)!r}")
     if url.user or url.password:
         raise ValueError(f"{name} must not carry credentials")
+    if bare and (url.query_string or url.fragment):
+        raise ValueError(f"{name} must not carry a query or a fragment, got {shown(url)!r}")
+    if not url.is_absolute() or url.scheme not in ("https", "http") or not url.host:
+        raise ValueError(f"{name} must be {what}, got {shown(url)!r}")
+    if url.scheme == "http" and not is_loopback(url.host):
+        raise ValueError(f"{name} must use https://; plain http:// is allowed only for"
+                         f" loopback hosts (127.0.0.1, ::1, localhost), got {shown(url)!r}")
     return url
+
+
+def checked_file_url(name: str, value: object) -> yarl.URL:
+    """A URL a file (PDF, QR image, SAF-T) may be fetched from: the one rule."""
+    return checked_url(name, value)
