@@ -30,6 +30,7 @@ from .export import ExportRefused, ExportResult, ExportSpec, check_paths, run_ex
 from .export.accounts import export_accounts, load_accounts, summary
 from .export.kinds import ALL_FILTERS, KINDS
 from .export.small_files import read_small
+from .loading import command as load_command
 from .pagination import Page
 from .resources._filters import FilterSet
 from .sandbox.command import add_arguments as add_sandbox_arguments
@@ -75,6 +76,56 @@ def _positive(text: str) -> int:
     return value
 
 
+def _add_account_options(parser: argparse.ArgumentParser, verb: str) -> None:
+    source = parser.add_argument_group(
+        "account", "The api key travels best in the environment (INVOICEXPRESS_API_KEY) or a"
+                   " file (--api-key-file): --api-key is visible to other local users in the"
+                   " process list.")
+    source.add_argument("--account-name", default=None,
+                        help=f"the account's subdomain (or env {_config.ENV_ACCOUNT_NAME})")
+    source.add_argument("--api-key", default=None, help=f"(or env {_config.ENV_API_KEY})")
+    source.add_argument("--api-key-file", type=Path, default=None, metavar="FILE",
+                        help="read the api key from FILE")
+    source.add_argument("--base-url", default=None,
+                        help="another API host (plain http only for loopback)")
+    invoices = DEFAULT_SANDBOX_INVOICES if verb == "export" else load_command.SANDBOX_INVOICES
+    source.add_argument("--sandbox", nargs="?", type=_positive, const=invoices,
+                        default=None, metavar="N",
+                        help=f"{verb} from an embedded sandbox seeded with N invoices"
+                             f" (default {invoices:,}); it has its own account")
+    source.add_argument("--accounts", type=Path, default=None, metavar="FILE",
+                        help=f"{verb} every account of a TOML file (keys from the environment"
+                             " or the key file it names)"
+                             + (", with --out-dir" if verb == "export" else ""))
+    source.add_argument("--concurrency", type=_positive, default=8, metavar="N",
+                        help=f"with --accounts: accounts {verb}ed at once (default 8)")
+
+
+def _add_tuning(parser: argparse.ArgumentParser, *,
+                default_per_page: int) -> argparse._ArgumentGroup:
+    tuning = parser.add_argument_group("speed")
+    tuning.add_argument("--per-page", type=_positive, default=default_per_page,
+                        help=f"documents per request (default {default_per_page}; the API's"
+                             " own default is 10)")
+    tuning.add_argument("--prefetch", type=_positive, default=4,
+                        help="pages in flight (default 4)")
+    tuning.add_argument("--rate-limit", type=parse_rate, default=None, metavar="N/SECONDS",
+                        help="client-side limit per account (default 780/60)")
+    tuning.add_argument("--max-attempts", type=_positive, default=5, metavar="N",
+                        help="tries per request, the first included (default 5)")
+    tuning.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                        help="per-request read timeout (default 30)")
+    return tuning
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> argparse._ArgumentGroup:
+    run = parser.add_argument_group("run")
+    run.add_argument("--quiet", action="store_true", help="no progress, no summary")
+    run.add_argument("--verbose", action="store_true",
+                     help="tracebacks and DEBUG logs (api key redacted)")
+    return run
+
+
 def _add_common(parser: argparse.ArgumentParser, kind: str) -> None:
     output = parser.add_argument_group("output")
     target = output.add_mutually_exclusive_group(required=True)
@@ -92,50 +143,17 @@ def _add_common(parser: argparse.ArgumentParser, kind: str) -> None:
     output.add_argument("--fail-on-empty", action="store_true",
                         help="exit 1 when nothing matched")
 
-    source = parser.add_argument_group(
-        "account", "The api key travels best in the environment (INVOICEXPRESS_API_KEY) or a"
-                   " file (--api-key-file): --api-key is visible to other local users in the"
-                   " process list.")
-    source.add_argument("--account-name", default=None,
-                        help=f"the account's subdomain (or env {_config.ENV_ACCOUNT_NAME})")
-    source.add_argument("--api-key", default=None, help=f"(or env {_config.ENV_API_KEY})")
-    source.add_argument("--api-key-file", type=Path, default=None, metavar="FILE",
-                        help="read the api key from FILE")
-    source.add_argument("--base-url", default=None,
-                        help="another API host (plain http only for loopback)")
-    source.add_argument("--sandbox", nargs="?", type=_positive, const=DEFAULT_SANDBOX_INVOICES,
-                        default=None, metavar="N",
-                        help="export from an embedded sandbox seeded with N invoices"
-                             f" (default {DEFAULT_SANDBOX_INVOICES}); it has its own account")
-    source.add_argument("--accounts", type=Path, default=None, metavar="FILE",
-                        help="export every account of a TOML file (keys from the environment"
-                             " or the key file it names), with --out-dir")
-    source.add_argument("--concurrency", type=_positive, default=8, metavar="N",
-                        help="with --accounts: accounts exported at once (default 8)")
-
-    tuning = parser.add_argument_group("speed")
-    tuning.add_argument("--per-page", type=_positive, default=30,
-                        help="documents per request (default 30; the API's own default is 10)")
-    tuning.add_argument("--prefetch", type=_positive, default=4,
-                        help="pages in flight (default 4)")
-    tuning.add_argument("--rate-limit", type=parse_rate, default=None, metavar="N/SECONDS",
-                        help="client-side limit per account (default 780/60)")
-    tuning.add_argument("--max-attempts", type=_positive, default=5, metavar="N",
-                        help="tries per request, the first included (default 5)")
-    tuning.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
-                        help="per-request read timeout (default 30)")
+    _add_account_options(parser, "export")
+    tuning = _add_tuning(parser, default_per_page=30)
     tuning.add_argument("--raw", action="store_true",
                         help="write documents as the API sent them, skipping model building")
 
-    run = parser.add_argument_group("run")
+    run = _add_run_options(parser)
     run.add_argument("--resume", action="store_true",
                      help="continue an interrupted export of the same output, account and"
                           " query")
     run.add_argument("--checkpoint-every", type=float, default=1.0, metavar="SECONDS",
                      help="how often the resume state is saved (default 1)")
-    run.add_argument("--quiet", action="store_true", help="no progress, no summary")
-    run.add_argument("--verbose", action="store_true",
-                     help="tracebacks and DEBUG logs (api key redacted)")
 
 
 def _add_filters(parser: argparse.ArgumentParser, filters: FilterSet) -> None:
@@ -197,6 +215,18 @@ def build_parser() -> argparse.ArgumentParser:
         _add_common(sub, kind.name)
         if kind.filters is not None:
             _add_filters(sub, kind.filters)
+    load = commands.add_parser(
+        "load", help="load accounts into DuckDB, PostgreSQL or any dlt destination",
+        usage=f"{PROG} load [--to URL] (--sandbox | --accounts FILE | --account-name NAME)"
+              " [options] (--help lists them)",
+        description="Load every kind (invoices, estimates, guides, clients, items, taxes,"
+                    " series) of one or many accounts into a warehouse through dlt, merged on"
+                    " (account, id); from the second run on only what can have changed is"
+                    " read. Needs the 'dlt' extra.")
+    load_command.add_arguments(load)
+    _add_account_options(load, "load")
+    _add_tuning(load, default_per_page=100)
+    _add_run_options(load)
     sandbox = commands.add_parser(
         "sandbox", help="serve the sandbox for manual exploration",
         description="Serve an InvoiceXpress-compatible sandbox on loopback.",
@@ -389,6 +419,50 @@ def _export_accounts(args: argparse.Namespace) -> int:
     return 1 if args.fail_on_empty and empty else 0
 
 
+def _load(args: argparse.Namespace) -> int:
+    """``load``: the accounts of the options, into the ``--to`` destination."""
+    def fail(message: str, code: int) -> int:
+        if args.verbose:
+            print(scrub.text("".join(traceback.format_exc())), file=sys.stderr, end="")
+        print(f"{PROG}: error: {scrub.text(message)}", file=sys.stderr)
+        return code
+
+    scrub = Scrubber("")
+    try:
+        import dlt  # noqa: F401
+    except ImportError:
+        return fail("the load command needs the 'dlt' extra: pip install"
+                    " 'invoicexpress-async[dlt]'", 2)
+    try:
+        accounts: list[dict[str, Any]] = []
+        if args.accounts is not None:
+            if args.sandbox is not None or args.account_name or args.api_key \
+                    or args.api_key_file:
+                raise UsageError("with --accounts, accounts and keys come from the accounts"
+                                 " file")
+            accounts = [{"account_name": a.name, "api_key": a.api_key,
+                         "base_url": a.base_url}
+                        for a in load_accounts(args.accounts, dict(os.environ),
+                                               base_url=args.base_url, warn=_warn)]
+        elif args.sandbox is None:
+            accounts = [credentials(args, dict(os.environ))]
+        keys = [a["api_key"] for a in accounts]
+        scrub = Scrubber(keys[0]) if len(keys) == 1 else scrub
+        line, code = load_command.run(args, accounts=accounts,
+                                      client_options=_client_options(args), scrub=scrub)
+    except UsageError as exc:
+        return fail(str(exc), 2)
+    except (TypeError, ValueError, ExportRefused) as exc:
+        return fail(_wording(str(exc)), 2)
+    except load_command.LoadFailed as exc:
+        return fail(str(exc), 1)
+    except KeyboardInterrupt:
+        return fail("interrupted; nothing of this run was kept: run it again", 130)
+    if not args.quiet:
+        print(line, file=sys.stderr)
+    return code
+
+
 def _has_rich() -> bool:
     try:
         import rich.progress  # noqa: F401
@@ -412,6 +486,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "sandbox":
         return run_sandbox(args)
+    if args.command == "load":
+        return _load(args)
     verbose = args.verbose
     scrub = Scrubber("")
     if verbose:

@@ -16,6 +16,7 @@ import orjson
 import pytest
 
 from invoicexpress_async.sandbox import Sandbox
+from invoicexpress_async.sandbox.data import ESTIMATE_KINDS, GUIDE_KINDS
 
 from .conftest import CANARY_KEY
 
@@ -40,7 +41,7 @@ def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
 
 def wire_invoices(sandbox: Sandbox) -> list[dict[str, object]]:
     store = sandbox.account.invoices
-    return [store.wire(i) for i in range(store.count)]
+    return [store.wire(i) for i in store.listed()]
 
 
 def test_jsonl_export_holds_exactly_the_sandbox_invoices(served: Sandbox, tmp_path: Path) -> None:
@@ -201,7 +202,12 @@ def test_every_kind_exports_in_both_formats(tmp_path: Path) -> None:
         api.transports.create(ix.GuideCreate(
             date=day, due_date=day, client=person, items=[line], address_from=place,
             address_to=place, loaded_at=datetime.datetime(2026, 3, 1, 9, 30)))
-        expected = {"estimates": 3, "guides": 1, "items": 3, "taxes": 4, "sequences": 2}
+        seeded = {kind: len(sandbox.account.invoices.listed(kinds)) - created
+                  for kind, kinds, created in (("estimates", ESTIMATE_KINDS, 3),
+                                               ("guides", GUIDE_KINDS, 1))}
+        assert seeded == {"estimates": 1, "guides": 1}  # one of each per 20 invoices
+        expected = {"estimates": 3 + 1, "guides": 1 + 1, "items": 10 + 3, "taxes": 4,
+                    "sequences": 2}
         for kind, count in expected.items():
             for suffix in ("jsonl", "csv"):
                 out = tmp_path / f"{kind}.{suffix}"
@@ -214,5 +220,5 @@ def test_every_kind_exports_in_both_formats(tmp_path: Path) -> None:
                         rows = list(csv.DictReader(handle))
                 assert len(rows) == count, (kind, suffix)
         with (tmp_path / "guides.csv").open() as handle:
-            (row,) = list(csv.DictReader(handle))
+            row = list(csv.DictReader(handle))[-1]  # the one created above
         assert row["loaded_at"].startswith("2026-03-01T09:30") and row["address_to"] == "Braga"

@@ -34,7 +34,7 @@ async def settled() -> set[asyncio.Task[object]]:
 
 def expected(sandbox: Sandbox, predicate: object = None) -> list[int]:
     store = sandbox.account.invoices
-    return [store.facts(i).id for i in range(store.count)
+    return [store.facts(i).id for i in store.listed()
             if predicate is None or predicate(store.facts(i))]  # type: ignore[operator]
 
 
@@ -174,7 +174,7 @@ async def test_invoice_filters(sandbox: Sandbox, sandbox_api: ix.AsyncInvoiceXpr
                                kwargs: dict[str, object], predicate: Any) -> None:
     ids = [inv.id async for inv in sandbox_api.invoices.list(per_page=30, **kwargs)]  # type: ignore[arg-type]
     store = sandbox.account.invoices
-    want = [doc["id"] for doc in (store.wire(i) for i in range(store.count)) if predicate(doc)]
+    want = [doc["id"] for doc in (store.wire(i) for i in store.listed()) if predicate(doc)]
     assert ids == want
     assert 0 < len(want) < 500  # the filter really narrowed the set
 
@@ -183,7 +183,7 @@ async def test_text_filter_searches_client_and_document(sandbox: Sandbox,
                                                         sandbox_api: ix.AsyncInvoiceXpress) -> None:
     found = {inv.id: inv async for inv in sandbox_api.invoices.list(text="silva")}
     store = sandbox.account.invoices
-    documents = [store.wire(i) for i in range(store.count)]
+    documents = [store.wire(i) for i in store.listed()]
     by_client = {d["id"] for d in documents if "silva" in d["client"]["name"].lower()}
     assert by_client and by_client <= set(found)  # every Silva client's document ...
     for invoice in found.values():  # ... and nothing that does not mention Silva

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .. import models
 from ..resources._filters import ESTIMATE_FILTERS, GUIDE_FILTERS, INVOICE_FILTERS, FilterSet
 from . import formats
 
@@ -32,15 +33,23 @@ class Kind:
 
     name: str
     what: str
+    model: type
     columns: tuple[str, ...]
     row: Row
     filters: FilterSet | None = None
     items: bool = False
     path: str | None = None  # unpaginated: GET path, answered as {"<name>": [...]}
+    # documents: the field holding a document's day and the filter that starts a list there
+    cursor: tuple[str, str] | None = None
 
     @property
     def paginated(self) -> bool:
         return self.path is None
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        """The values the list's ``status`` filter takes (empty: it has none)."""
+        return self.filters.allowed("status") if self.filters else ()
 
     def resource(self, api: AsyncInvoiceXpress) -> Any:
         """The client's resource of this list (``api.invoices``...)."""
@@ -48,17 +57,20 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
-    Kind("invoices", "invoice-family documents", formats.INVOICE_COLUMNS, formats.invoice_row,
-         INVOICE_FILTERS, items=True),
-    Kind("estimates", "quotes, proformas and fees notes", formats.INVOICE_COLUMNS,
-         formats.invoice_row, ESTIMATE_FILTERS, items=True),
-    Kind("guides", "shipping, transport and devolution guides", formats.GUIDE_COLUMNS,
-         formats.guide_row, GUIDE_FILTERS, items=True),
-    Kind("clients", "clients", formats.CLIENT_COLUMNS, formats.client_row),
-    Kind("items", "catalogue items", formats.CATALOG_ITEM_COLUMNS, formats.catalog_item_row),
-    Kind("taxes", "taxes", formats.TAX_COLUMNS, formats.plain_row(formats.TAX_COLUMNS),
-         path="/taxes.json"),
-    Kind("sequences", "series", formats.SEQUENCE_COLUMNS,
+    Kind("invoices", "invoice-family documents", models.Invoice, formats.INVOICE_COLUMNS,
+         formats.invoice_row, INVOICE_FILTERS, items=True, cursor=("date", "date_from")),
+    Kind("estimates", "quotes, proformas and fees notes", models.Estimate,
+         formats.INVOICE_COLUMNS, formats.invoice_row, ESTIMATE_FILTERS, items=True,
+         cursor=("date", "date_from")),
+    Kind("guides", "shipping, transport and devolution guides", models.Guide,
+         formats.GUIDE_COLUMNS, formats.guide_row, GUIDE_FILTERS, items=True,
+         cursor=("loaded_at", "loaded_at_from")),
+    Kind("clients", "clients", models.Client, formats.CLIENT_COLUMNS, formats.client_row),
+    Kind("items", "catalogue items", models.CatalogItem, formats.CATALOG_ITEM_COLUMNS,
+         formats.catalog_item_row),
+    Kind("taxes", "taxes", models.Tax, formats.TAX_COLUMNS,
+         formats.plain_row(formats.TAX_COLUMNS), path="/taxes.json"),
+    Kind("sequences", "series", models.Sequence, formats.SEQUENCE_COLUMNS,
          formats.plain_row(formats.SEQUENCE_COLUMNS), path="/sequences.json"),
 )}
 

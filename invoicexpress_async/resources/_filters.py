@@ -48,6 +48,13 @@ class FilterSet:
         """The keywords this set of filters takes."""
         return frozenset(f.name for f in self.filters)
 
+    def allowed(self, name: str) -> tuple[str, ...]:
+        """The values filter ``name`` takes, when it is a choice (else empty)."""
+        for spec in self.filters:
+            if spec.name == name and isinstance(spec.encode, functools.partial):
+                return tuple(spec.encode.keywords.get("allowed") or ())
+        return ()
+
     def _encoded(self, values: dict[str, Any]) -> list[tuple[Filter, str | list[str]]]:
         known = {f.name: f for f in self.filters}
         unknown = set(values) - set(known)

@@ -16,9 +16,7 @@ from aiohttp import web
 from .app import ACCOUNT_KEY, STATE_KEY, Refused, json_answer, number_in, refuse
 from .data import DEFAULT_TAX, money
 from .lifecycle import decimal_in, file_url, json_body, still_pending
-from .state import Account
-
-FIRST_ITEM_ID = 400_001
+from .state import FIRST_ITEM_ID, Account
 
 
 def _account(request: web.Request) -> Account:
@@ -85,7 +83,7 @@ async def list_items(request: web.Request) -> web.StreamResponse:
 async def create_item(request: web.Request) -> web.StreamResponse:
     account = _account(request)
     fields = _object(await json_body(request), "item")
-    item = _item(account, fields, FIRST_ITEM_ID + len(account.items))
+    item = _item(account, fields, max(account.items, default=FIRST_ITEM_ID - 1) + 1)
     account.items[item["id"]] = item
     return json_answer({"item": item}, 201)
 

@@ -87,5 +87,10 @@ class DocumentBook:
         self._facts.pop(doc_id, None)
         return doc
 
+    def listed(self, kinds: frozenset[str] = INVOICE_KINDS) -> list[int]:
+        """The indices of the documents of ``kinds`` (the invoice list's, by default), in
+        list order."""
+        return [i for i in range(self.count) if self.facts(i).type in kinds]
+
     def new_id(self) -> int:
         return FIRST_INVOICE_ID + self.count

@@ -200,11 +200,15 @@ def numbered(wire: dict[str, Any], number: int, serie: str, rng: random.Random) 
     wire["saft_hash"] = f"{rng.randrange(36**4):04x}"[:4]
 
 
-def make_invoice(seed: int, index: int, clients: int) -> tuple[InvoiceFacts, dict[str, Any]]:
+Weights = tuple[tuple[str, int], ...]
+
+
+def make_invoice(seed: int, index: int, clients: int,
+                 statuses: Weights = _STATUSES) -> tuple[InvoiceFacts, dict[str, Any]]:
     """Invoice ``index`` of the account: its filter facts and its wire dict."""
     rng = random.Random(seed * 1_000_003 + index)
     doc_type = _weighted(rng, _TYPES)
-    status = _weighted(rng, _STATUSES)
+    status = _weighted(rng, statuses)
     archived = rng.random() < 0.1
     day = datetime.date.fromordinal(_EPOCH + rng.randrange(1000))
     due = day + datetime.timedelta(days=rng.choice((0, 15, 30, 60)))
@@ -244,16 +248,18 @@ def make_invoice(seed: int, index: int, clients: int) -> tuple[InvoiceFacts, dic
 class InvoiceStore:
     """The invoices of one account, rendered on demand (and cached when small)."""
 
-    def __init__(self, seed: int, count: int, clients: int) -> None:
+    def __init__(self, seed: int, count: int, clients: int,
+                 statuses: Weights = _STATUSES) -> None:
         self.seed = seed
         self.count = count
         self.clients = max(1, clients)
+        self.statuses = statuses
         self._cache = count <= LAZY_ABOVE
         self._facts: list[InvoiceFacts | None] = [None] * count if self._cache else []
         self._bodies: list[bytes | None] = [None] * count if self._cache else []
 
     def _make(self, index: int) -> tuple[InvoiceFacts, bytes]:
-        facts, wire = make_invoice(self.seed, index, self.clients)
+        facts, wire = make_invoice(self.seed, index, self.clients, self.statuses)
         return facts, dumps(wire)
 
     def facts(self, index: int) -> InvoiceFacts:
@@ -263,7 +269,7 @@ class InvoiceStore:
                 found, self._bodies[index] = self._make(index)
                 self._facts[index] = found
             return found
-        return make_invoice(self.seed, index, self.clients)[0]
+        return make_invoice(self.seed, index, self.clients, self.statuses)[0]
 
     def body(self, index: int) -> bytes:
         """The document's JSON, exactly as the list and get endpoints embed it."""
@@ -277,6 +283,60 @@ class InvoiceStore:
 
     def wire(self, index: int) -> dict[str, Any]:
         return orjson.loads(self.body(index))  # type: ignore[no-any-return]
+
+
+def statuses_weights(mix: dict[str, int] | None) -> Weights:
+    """Invoice statuses drawn with these percentages (they must add up to 100)."""
+    if mix is None:
+        return _STATUSES
+    allowed = {"draft", "final", "settled", "canceled"}
+    if set(mix) - allowed or sum(mix.values()) != 100 or min(mix.values()) < 0:
+        raise ValueError(f"statuses must give percentages of {sorted(allowed)} adding up to"
+                         f" 100, got {mix!r}")
+    return tuple(mix.items())
+
+
+_ESTIMATES = (("Quote", ("draft", "final", "accepted", "refused", "canceled")),
+              ("Proforma", ("draft", "final", "accepted", "canceled")),
+              ("FeesNote", ("draft", "final", "refused")))
+_GUIDES = (("Shipping", ("draft", "final", "canceled")), ("Transport", ("draft", "final")),
+           ("Devolution", ("final", "canceled")))
+
+
+def make_other_document(seed: int, index: int, clients: int, doc_id: int,
+                        guide: bool) -> dict[str, Any]:
+    """An estimate (or a guide) seeded beside the invoices: an invoice's lines and client,
+    another type, one of that type's states, and a guide's loading day and addresses."""
+    wire = make_invoice(seed + 7919 * (2 if guide else 1), index, clients)[1]
+    rng = random.Random(seed * 31 + index * 2 + guide)
+    doc_type, states = (_GUIDES if guide else _ESTIMATES)[index % 3]
+    wire.update(id=doc_id, type=doc_type, status=states[index // 3 % len(states)])
+    wire.pop("mb_reference", None)
+    if guide:
+        day = datetime.date.fromordinal(_ordinal(wire["date"]) + rng.randrange(3))
+        wire.update(loaded_at=f"{dmy(day)} 09:30:00", license_plate="AA-00-BB",
+                    at_doc_code_id="", address_from={"detail": "Rua A 1", "city": "Lisboa",
+                                                     "postal_code": "1000-001",
+                                                     "country": "Portugal"},
+                    address_to={"detail": "Rua B 2", "city": "Porto",
+                                "postal_code": "4000-001", "country": "Portugal"})
+    if wire["status"] == "draft":
+        for key in ("sequence_number", "inverted_sequence_number"):
+            wire[key] = "rascunho"
+        wire["atcud"] = "N/A"
+    return wire
+
+
+def make_catalog_items(first_id: int) -> dict[int, dict[str, Any]]:
+    """The catalogue a new account starts with: one item per product name."""
+    items = {}
+    for offset, name in enumerate(_PRODUCTS):
+        tax_id, tax_name, rate = _TAXES[offset % len(_TAXES)]
+        items[first_id + offset] = {
+            "id": first_id + offset, "name": name, "description": f"{name} (catálogo)",
+            "unit_price": Decimal(1000 + 725 * offset) / 100, "unit": _UNITS[offset % 5],
+            "tax": {"id": tax_id, "name": tax_name, "value": rate}}
+    return items
 
 
 def make_sequences(invoices: int) -> list[dict[str, Any]]:

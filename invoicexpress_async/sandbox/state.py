@@ -12,10 +12,15 @@ from .data import (
     EXEMPTION_CODES,
     FIRST_CLIENT_ID,
     InvoiceStore,
+    make_catalog_items,
     make_client,
+    make_other_document,
     make_sequences,
     make_taxes,
+    statuses_weights,
 )
+
+FIRST_ITEM_ID = 400_001
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CLIENT_FIELDS = ("name", "code", "email", "language", "address", "city", "postal_code",
@@ -26,11 +31,17 @@ class Account:
     """One sandbox account: seeded data plus whatever the tests created."""
 
     def __init__(self, name: str, api_key: str | None = None, *, invoices: int = 200,
-                 clients: int | None = None, seed: int = 0) -> None:
+                 clients: int | None = None, seed: int = 0,
+                 statuses: dict[str, int] | None = None, others: int | None = None) -> None:
         self.name = name
         self.api_key = api_key or secrets.token_hex(16)
         seeded_clients = clients if clients is not None else max(5, min(invoices // 10, 5000))
-        self.invoices = DocumentBook(InvoiceStore(seed, invoices, seeded_clients))
+        self.invoices = DocumentBook(InvoiceStore(seed, invoices, seeded_clients,
+                                                  statuses_weights(statuses)))
+        # estimates and guides beside the invoices, a few of each type and state
+        for index in range(2 * (others if others is not None else min(500, invoices // 20))):
+            self.invoices.save(make_other_document(seed, index // 2, seeded_clients,
+                                                   self.invoices.new_id(), guide=index % 2 == 1))
         self.clients: list[dict[str, Any]] = [make_client(seed, i) for i in range(seeded_clients)]
         self._by_code = {c["code"]: c for c in self.clients}
         self.sequences = make_sequences(invoices)
@@ -40,7 +51,8 @@ class Account:
                                         "fiscal_id": "500100200", "email": f"{name}@example.pt",
                                         "state": "active", "at_configured": False,
                                         "trial": True}
-        self.items: dict[int, dict[str, Any]] = {}
+        self.items: dict[int, dict[str, Any]] = make_catalog_items(FIRST_ITEM_ID) \
+            if invoices else {}
         self.taxes: list[dict[str, Any]] = make_taxes()
         self.treasury: dict[int, dict[str, Any]] = {}  # client id -> its treasury
 
