@@ -130,11 +130,12 @@ def _add_common(parser: argparse.ArgumentParser, kind: str) -> None:
     output = parser.add_argument_group("output")
     target = output.add_mutually_exclusive_group(required=True)
     target.add_argument("--out", help="output file, or - for stdout; the format follows the"
-                                      " extension (.jsonl, .csv)")
+                                      " extension (.jsonl, .csv, .parquet)")
     target.add_argument("--out-dir", type=Path, metavar="DIR",
                         help="with --accounts: one file per account in DIR")
-    output.add_argument("--format", choices=("jsonl", "csv"), default=None,
-                        help="jsonl or csv (default: from the --out extension, else jsonl)")
+    output.add_argument("--format", choices=("jsonl", "csv", "parquet"), default=None,
+                        help="jsonl, csv or parquet (the 'parquet' extra; line items nested)"
+                             " (default: from the --out extension, else jsonl)")
     if KINDS[kind].items:
         output.add_argument("--items-out", default=None, metavar="FILE",
                             help="with csv: also write the documents' line items to this CSV")
@@ -240,8 +241,8 @@ def export_spec(args: argparse.Namespace, out: Path | None = None) -> ExportSpec
     fmt = args.format
     if fmt is None:
         suffix = (target.suffix if target is not None else "").lower()
-        fmt = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}.get(
-            suffix, "jsonl")
+        fmt = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
+               ".parquet": "parquet"}.get(suffix, "jsonl")
     items_out = getattr(args, "items_out", None)
     if items_out and fmt != "csv":
         raise UsageError("--items-out needs csv output")

@@ -160,6 +160,6 @@ Writer = JsonLinesWriter | CsvWriter
 
 def make_writer(kind: Kind, fmt: str, out: IO[bytes], items_out: IO[bytes] | None, *,
                 raw: bool = False) -> Writer:
-    if fmt == "jsonl":
+    if fmt in ("jsonl", "parquet"):  # Parquet is made from the typed JSON lines' spool
         return JsonLinesWriter(out, raw=raw)
     return CsvWriter(out, items_out if kind.items else None, columns=kind.columns, row=kind.row)

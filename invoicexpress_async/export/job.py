@@ -28,6 +28,7 @@ from .checkpoint import Checkpoint
 from .files import ExportRefused, create, exists, locked, part_of, remove, reopen
 from .formats import make_writer
 from .kinds import KINDS
+from .parquet import parquet_installed, spool_to_parquet
 
 
 class ResumeRefused(ExportRefused):
@@ -117,6 +118,14 @@ async def pages_of(api: AsyncInvoiceXpress, spec: ExportSpec,
 
 def check_paths(spec: ExportSpec) -> None:
     """Refuse, before any request, an output that cannot or must not be written."""
+    if spec.format == "parquet":
+        if spec.out is None:
+            raise ExportRefused("Parquet is written to a file (--out FILE.parquet), not stdout")
+        if spec.raw:
+            raise ExportRefused("Parquet columns are typed: it cannot be written with --raw")
+        if not parquet_installed():
+            raise ExportRefused("Parquet output needs the 'parquet' extra: pip install"
+                                " 'invoicexpress-async[parquet]'")
     if spec.out is None:
         if spec.resume:
             raise ExportRefused("--resume needs an output file, not stdout")
@@ -198,8 +207,12 @@ async def _export_to_files(api: AsyncInvoiceXpress, spec: ExportSpec, result: Ex
             for leftover in (state_path, *parts):
                 remove(leftover)
         raise
-    for part, target in zip(parts, targets, strict=True):
-        os.replace(part, target)  # replaces whatever is at target, a symlink itself
+    if spec.format == "parquet":  # the finished spool becomes the Parquet file
+        spool_to_parquet(parts[0], targets[0], KINDS[spec.kind].model)
+        remove(parts[0])
+    else:
+        for part, target in zip(parts, targets, strict=True):
+            os.replace(part, target)  # replaces whatever is at target, a symlink itself
     remove(state_path)
 
 
