@@ -117,7 +117,7 @@ def guide(reference: str = "GT-1") -> ix.GuideCreate:
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[Sandbox]:
-    with Sandbox(invoices=40, pending_polls=1).running() as sandbox:
+    with Sandbox(invoices=40, pending_polls=1, others=0).running() as sandbox:
         yield sandbox
 
 

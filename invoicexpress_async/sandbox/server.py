@@ -36,8 +36,9 @@ class Sandbox:
     (how long a create keeps its ``proprietary_uid`` "ongoing", answering 409 to
     the same UID meanwhile), ``max_per_page`` (a silent cap) and ``statuses`` (the
     invoices' states in percent, e.g. ``{"settled": 80, "final": 12, "draft": 3,
-    "canceled": 5}`` for an old account; estimates, guides and catalogue items are
-    seeded beside the invoices, one estimate and one guide per 20 invoices). ``settings`` can
+    "canceled": 5}`` for an old account) and ``others`` (how many estimates and how many
+    guides are seeded beside the invoices: one of each per 20 invoices by default, with
+    ten catalogue items; 0 seeds none of them). ``settings`` can
     be changed while it runs; :meth:`fail_next` scripts faults for the next
     requests. :meth:`running` runs it on a background thread for sync code.
     """
@@ -48,7 +49,7 @@ class Sandbox:
                  faults: dict[str, float] | None = None, hang_seconds: float = 30.0,
                  pending_polls: int = 2, create_seconds: float = 0.0,
                  max_per_page: int | None = None,
-                 statuses: dict[str, int] | None = None,
+                 statuses: dict[str, int] | None = None, others: int | None = None,
                  host: str = "127.0.0.1", port: int = 0,
                  account_name: str = DEFAULT_ACCOUNT, api_key: str | None = None) -> None:
         for kind in faults or {}:
@@ -63,7 +64,8 @@ class Sandbox:
             max_per_page=max_per_page)
         self.state = SandboxState(settings)
         self.account = self.state.add(Account(account_name, api_key, invoices=invoices,
-                                              clients=clients, seed=seed, statuses=statuses))
+                                              clients=clients, seed=seed, statuses=statuses,
+                                              others=others))
         self._seed = seed
         self._host = host
         self._port = port

@@ -52,7 +52,7 @@ class Account:
                                         "state": "active", "at_configured": False,
                                         "trial": True}
         self.items: dict[int, dict[str, Any]] = make_catalog_items(FIRST_ITEM_ID) \
-            if invoices else {}
+            if invoices and others != 0 else {}
         self.taxes: list[dict[str, Any]] = make_taxes()
         self.treasury: dict[int, dict[str, Any]] = {}  # client id -> its treasury
 
