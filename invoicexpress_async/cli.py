@@ -29,10 +29,12 @@ from .errors import InvoiceXpressError
 from .export import ExportRefused, ExportResult, ExportSpec, check_paths, run_export
 from .export.accounts import export_accounts, load_accounts, summary
 from .export.kinds import ALL_FILTERS, KINDS
+from .export.pdfs import DOCUMENT_KINDS, export_pdfs
+from .export.saft_file import NothingToExport, export_saft
 from .export.small_files import read_small
 from .loading import command as load_command
 from .pagination import Page
-from .resources._filters import FilterSet
+from .resources._filters import INVOICE_FILTERS, FilterSet
 from .sandbox.command import add_arguments as add_sandbox_arguments
 from .sandbox.command import parse_rate
 from .sandbox.command import run as run_sandbox
@@ -76,7 +78,8 @@ def _positive(text: str) -> int:
     return value
 
 
-def _add_account_options(parser: argparse.ArgumentParser, verb: str) -> None:
+def _add_account_options(parser: argparse.ArgumentParser, verb: str, *,
+                         many: bool = True) -> None:
     source = parser.add_argument_group(
         "account", "The api key travels best in the environment (INVOICEXPRESS_API_KEY) or a"
                    " file (--api-key-file): --api-key is visible to other local users in the"
@@ -93,6 +96,9 @@ def _add_account_options(parser: argparse.ArgumentParser, verb: str) -> None:
                         default=None, metavar="N",
                         help=f"{verb} from an embedded sandbox seeded with N invoices"
                              f" (default {invoices:,}); it has its own account")
+    if not many:
+        parser.set_defaults(accounts=None)
+        return
     source.add_argument("--accounts", type=Path, default=None, metavar="FILE",
                         help=f"{verb} every account of a TOML file (keys from the environment"
                              " or the key file it names)"
@@ -216,6 +222,39 @@ def build_parser() -> argparse.ArgumentParser:
         _add_common(sub, kind.name)
         if kind.filters is not None:
             _add_filters(sub, kind.filters)
+    pdfs = kinds.add_parser(
+        "pdfs", help="every matching document's PDF into a folder",
+        usage=f"{PROG} export pdfs --out-dir DIR [filters] [options] (--help lists them)",
+        description="Fetch the PDF of every matching document into a folder, named"
+                    " 'Type number (id).pdf'. A file already there is never fetched again:"
+                    " rerun after an interruption to finish. Drafts have no PDF.")
+    files = pdfs.add_argument_group("output")
+    files.add_argument("--out-dir", type=Path, required=True, metavar="DIR",
+                       help="the folder for the PDFs (made if missing)")
+    files.add_argument("--of", choices=DOCUMENT_KINDS, default="invoices",
+                       help="which documents (default invoices)")
+    files.add_argument("--second-copy", action="store_true",
+                       help="the 'second copy' rendering of each document")
+    files.add_argument("--concurrency", type=_positive, default=8, metavar="N",
+                       help="documents fetched at once, within the rate limit (default 8)")
+    _add_account_options(pdfs, "export", many=False)
+    _add_tuning(pdfs, default_per_page=100)
+    _add_run_options(pdfs)
+    _add_filters(pdfs, INVOICE_FILTERS)
+    saft = kinds.add_parser(
+        "saft", help="the SAF-T PT file of a month",
+        usage=f"{PROG} export saft --year YYYY --month M --out FILE [options]",
+        description="Ask the API for a month's SAF-T PT file, wait while it is generated,"
+                    " and download it whole.")
+    month = saft.add_argument_group("period and output")
+    month.add_argument("--year", type=_positive, required=True, help="e.g. 2026")
+    month.add_argument("--month", type=_positive, required=True, help="1 to 12")
+    month.add_argument("--out", type=Path, required=True, metavar="FILE",
+                       help="where the archive goes (a .zip)")
+    month.add_argument("--force", action="store_true", help="overwrite an existing file")
+    _add_account_options(saft, "export", many=False)
+    _add_tuning(saft, default_per_page=30)
+    _add_run_options(saft)
     load = commands.add_parser(
         "load", help="load accounts into DuckDB, PostgreSQL or any dlt destination",
         usage=f"{PROG} load [--to URL] (--sandbox | --accounts FILE | --account-name NAME)"
@@ -464,6 +503,67 @@ def _load(args: argparse.Namespace) -> int:
     return code
 
 
+def _export_files(args: argparse.Namespace) -> int:
+    """``export pdfs`` and ``export saft``: files of one account."""
+    scrub = Scrubber("")
+
+    def fail(message: str, code: int) -> int:
+        if args.verbose:
+            print(scrub.text("".join(traceback.format_exc())), file=sys.stderr, end="")
+        print(f"{PROG}: error: {scrub.text(message)}", file=sys.stderr)
+        return code
+
+    try:
+        given = credentials(args, dict(os.environ))
+        if given:
+            scrub = Scrubber(given["api_key"])
+        if args.kind == "saft":
+            if args.out.exists() and not args.force:
+                raise UsageError(f"{args.out} exists; add --force to overwrite it")
+            saved = asyncio.run(_files_run(args, given))
+            if not args.quiet:
+                print(f"saft: {args.year}-{args.month:02d} written to {saved}", file=sys.stderr)
+            return 0
+        outcome = asyncio.run(_files_run(args, given))
+    except UsageError as exc:
+        print(f"usage: {_usage(args.kind)}", file=sys.stderr)
+        return fail(str(exc), 2)
+    except NothingToExport as exc:
+        return fail(str(exc), 1)
+    except (TypeError, ValueError) as exc:
+        return fail(_wording(str(exc)), 2)
+    except InvoiceXpressError as exc:
+        return fail(str(exc), 1)
+    except KeyboardInterrupt:
+        return fail("interrupted; run the same command again to finish (files already"
+                    " fetched are kept)", 130)
+    if not args.quiet:
+        print(outcome.summary(args.out_dir), file=sys.stderr)
+    return 1 if outcome.failed else 0
+
+
+async def _files_run(args: argparse.Namespace, given: dict[str, Any]) -> Any:
+    from .sandbox import Sandbox
+
+    sandbox: Sandbox | None = None
+    if args.sandbox is not None:
+        sandbox = Sandbox(invoices=args.sandbox, pending_polls=1)
+        await sandbox.start()
+        given = sandbox.client_kwargs()
+    try:
+        async with AsyncInvoiceXpress(**given, **_client_options(args)) as api:
+            if args.kind == "saft":
+                return await export_saft(api, year=args.year, month=args.month, out=args.out)
+            filters = {spec.name: getattr(args, spec.name) for spec in INVOICE_FILTERS.filters
+                       if getattr(args, spec.name) is not None}
+            return await export_pdfs(api, args.out_dir, kind=args.of, filters=filters,
+                                     second_copy=args.second_copy,
+                                     concurrency=args.concurrency)
+    finally:
+        if sandbox is not None:
+            await sandbox.stop()
+
+
 def _has_rich() -> bool:
     try:
         import rich.progress  # noqa: F401
@@ -489,6 +589,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_sandbox(args)
     if args.command == "load":
         return _load(args)
+    if args.command == "export" and args.kind in ("pdfs", "saft"):
+        return _export_files(args)
     verbose = args.verbose
     scrub = Scrubber("")
     if verbose:

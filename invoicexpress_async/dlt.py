@@ -36,14 +36,12 @@ from .errors import NotFoundError
 from .export.kinds import KINDS, Kind
 from .loading.columns import column_hints
 from .loading.incremental import Memory, Tally, scans
-from .resources.families import FAMILIES
+from .resources.families import attribute_for_type
 from .serialize import to_dict
 
 logger = logging.getLogger("invoicexpress_async")
 
 DEFAULT_KINDS = tuple(KINDS)
-_FAMILY_OF_TYPE: dict[str, str] = {family.type: family.path for family in FAMILIES
-                                   if family.type}
 
 
 @dlt.source(name="invoicexpress")
@@ -166,7 +164,7 @@ class _Streams:
                 if rows:
                     yield rows
         for doc_id, doc_type in tally.moved().items():  # into the resting state, or gone
-            family = getattr(api, _FAMILY_OF_TYPE.get(doc_type, kind.name))
+            family = getattr(api, attribute_for_type(doc_type, kind.name))
             try:
                 doc = await family.get(doc_id)
             except NotFoundError:

@@ -108,6 +108,15 @@ FAMILIES = (INVOICES, INVOICE_RECEIPTS, SIMPLIFIED_INVOICES, CREDIT_NOTES, DEBIT
             RECEIPTS, QUOTES, PROFORMAS, FEES_NOTES, SHIPPINGS, TRANSPORTS, DEVOLUTIONS)
 
 
+def attribute_for_type(doc_type: str, default: str) -> str:
+    """The client attribute (``credit_notes``...) that reads a document of ``doc_type``;
+    ``default`` for a type without a family of its own (VAT MOSS, cash invoices)."""
+    return _ATTRIBUTES.get(doc_type, default)
+
+
+_ATTRIBUTES: dict[str, str] = {family.type: family.path for family in FAMILIES if family.type}
+
+
 M = TypeVar("M", covariant=True)
 
 
