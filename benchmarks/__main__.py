@@ -2,7 +2,7 @@
 
 Every figure is a ratio measured side by side in one run, with the sandbox
 serving from a separate process. Names: overhead models latency ratelimit
-memory accounts sync_facade many_exports shared_limit (default: all).
+memory accounts sync_facade many_exports shared_limit incremental (default: all).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import aiohttp
 from ._common import Figure
 
 ALL = ("overhead", "models", "latency", "ratelimit", "memory", "accounts", "sync_facade",
-       "many_exports", "shared_limit")
+       "many_exports", "shared_limit", "incremental")
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
 
