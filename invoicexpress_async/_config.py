@@ -21,6 +21,7 @@ _DNS_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 
 ENV_ACCOUNT_NAME = "INVOICEXPRESS_ACCOUNT_NAME"
 ENV_API_KEY = "INVOICEXPRESS_API_KEY"
+ENV_BASE_URL = "INVOICEXPRESS_BASE_URL"  # another API host (a sandbox, a proxy of the API)
 
 
 def credential(name: str, value: str | None, env: str) -> str:
@@ -50,6 +51,8 @@ def base_url(value: str | None, account: str) -> str:
     The default is built from parts, never by formatting text, so an account name can
     only ever be the first label of the API's own host.
     """
+    if value is None:
+        value = os.environ.get(ENV_BASE_URL) or None
     if value is None:
         return str(yarl.URL.build(scheme="https", host=f"{account_name(account)}.{ACCOUNT_HOST}"))
     if not isinstance(value, str):

@@ -54,6 +54,10 @@ _METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
 class AsyncInvoiceXpress:
     """The client of one InvoiceXpress account.
 
+    ``account_name``, ``api_key`` and ``base_url`` default to the environment variables
+    ``INVOICEXPRESS_ACCOUNT_NAME``, ``INVOICEXPRESS_API_KEY`` and
+    ``INVOICEXPRESS_BASE_URL`` (the last one defaults to the account's own API host).
+
     Use it as ``async with AsyncInvoiceXpress(...) as api:`` or call ``aclose()``.
     Many clients (of many accounts) can share one :class:`SessionPool`; a client
     closes only a pool it created itself. ``poll`` is how patiently 202 answers

@@ -54,7 +54,7 @@ def invoicexpress_source(accounts: Sequence[Mapping[str, Any]],
 
     ``accounts`` holds what :class:`~invoicexpress_async.AsyncInvoiceXpress` takes for
     each account (``account_name``, ``api_key``, ``base_url``: ``Sandbox.client_kwargs()``
-    is one). ``lookback_days`` is how far before the latest document day each run reads
+    is one; ``{}`` is the account of the ``INVOICEXPRESS_*`` environment variables). ``lookback_days`` is how far before the latest document day each run reads
     again. ``pool`` shares a :class:`SessionPool` of the caller's (its ``stats`` count the
     requests); ``client_options`` go to every client (``rate_limit``, ``retry``...).
     """
@@ -62,8 +62,9 @@ def invoicexpress_source(accounts: Sequence[Mapping[str, Any]],
     if not accounts:
         raise ValueError("accounts must name at least one account")
     for index, account in enumerate(accounts):
-        if not isinstance(account, Mapping) or "account_name" not in account:
-            raise TypeError(f"accounts[{index}] must be a mapping with account_name and api_key")
+        if not isinstance(account, Mapping):
+            raise TypeError(f"accounts[{index}] must be a mapping of AsyncInvoiceXpress"
+                            f" arguments, got {type(account).__name__}")
     if isinstance(lookback_days, bool) or not isinstance(lookback_days, int) \
             or lookback_days < 0:
         raise ValueError(f"lookback_days must be an int >= 0, got {lookback_days!r}")

@@ -41,6 +41,10 @@ from .resources.sequences import Sequences
 class InvoiceXpress(SyncClientBase[AsyncInvoiceXpress]):
     """The client of one InvoiceXpress account.
 
+    ``account_name``, ``api_key`` and ``base_url`` default to the environment variables
+    ``INVOICEXPRESS_ACCOUNT_NAME``, ``INVOICEXPRESS_API_KEY`` and
+    ``INVOICEXPRESS_BASE_URL`` (the last one defaults to the account's own API host).
+
     Use it as ``with InvoiceXpress(...) as api:`` or call ``close()``.
     Many clients (of many accounts) can share one :class:`SessionPool`; a client
     closes only a pool it created itself. ``poll`` is how patiently 202 answers
