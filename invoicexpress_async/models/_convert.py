@@ -219,7 +219,7 @@ def _fast_path(model: type[Any], plan: list[tuple[str, str, Any, Any, bool]],
     scope: dict[str, Any] = {"model": model, "careful": careful, "known": known,
                              "WRONG_SHAPE": _WRONG_SHAPE, "dict_": dict,
                              "str_": str, "int_": int, "float_": float, "D": Decimal,
-                             "r": repr, "day": datetime.date}
+                             "day": datetime.date, "amounts": _AMOUNTS, "amount": _amount}
     lines = ["def structure(data, _=None):",
              "    if type(data) is not dict_:",
              f"        raise TypeError('expected an object for {model.__name__}, got '"
@@ -270,12 +270,32 @@ def _inline(value: str, index: int, tp: Any, hook: Any, required: bool) -> list[
     if usual is not None:
         return [f"if {value} is not None and not ({usual}):", f"    {value} = {call}"]
     if inner is Decimal:  # JSON numbers: a float's repr is its shortest exact text
-        return [f"if type({value}) is float_:", f"    {value} = D(r({value}))",
-                f"elif type({value}) is int_:", f"    {value} = D({value})",
+        return [f"if type({value}) is float_ or type({value}) is int_:",
+                f"    known_{value} = amounts.get({value})",
+                f"    {value} = amount({value}) if known_{value} is None else known_{value}",
+                f"elif type({value}) is str_:",  # amounts some answers send as text
+                f"    {value} = D({value})",
+                f"    if not {value}.is_finite():",
+                "        raise ValueError('not a finite amount')",
                 f"elif {value} is not None:", f"    {value} = {call}"]
     if inner is datetime.date:
         return [f"if {value} is not None:", *[f"    {line}" for line in _day(value, call)]]
     return [f"if {value} is not None:", f"    {value} = {call}"]
+
+
+# amounts repeat (0, 23, a quantity of 1, a price list's prices): each JSON number's
+# Decimal is made once, up to a bound (Decimals are immutable, so they can be shared)
+_AMOUNTS: dict[float | int, Decimal] = {}
+_AMOUNTS_KEPT = 8192
+
+
+def _amount(value: float | int) -> Decimal:
+    """A JSON number as a Decimal: a float through its repr, the shortest text that reads
+    back as the same float (1.07 -> Decimal("1.07"), never the binary expansion)."""
+    result = Decimal(repr(value)) if type(value) is float else Decimal(value)
+    if len(_AMOUNTS) < _AMOUNTS_KEPT and (value or repr(value) == "0" or repr(value) == "0.0"):
+        _AMOUNTS[value] = result  # not -0.0: it equals 0.0 as a key but reads "-0.0"
+    return result
 
 
 def _day(value: str, call: str) -> list[str]:
