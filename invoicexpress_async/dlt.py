@@ -55,7 +55,8 @@ def invoicexpress_source(accounts: Sequence[Mapping[str, Any]],
     ``accounts`` holds what :class:`~invoicexpress_async.AsyncInvoiceXpress` takes for
     each account (``account_name``, ``api_key``, ``base_url``: ``Sandbox.client_kwargs()``
     is one; ``{}`` is the account of the ``INVOICEXPRESS_*`` environment variables).
-    ``lookback_days`` is how far before the latest document day each run reads again. ``pool`` shares a :class:`SessionPool` of the caller's (its ``stats`` count the
+    ``lookback_days`` is how far before the latest document day each run reads again.
+    ``pool`` shares a :class:`SessionPool` of the caller's (its ``stats`` count the
     requests); ``client_options`` go to every client (``rate_limit``, ``retry``...).
     """
     chosen = _kinds(kinds)
