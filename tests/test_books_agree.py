@@ -26,10 +26,13 @@ SCRIPT: list[tuple[float, str, Any]] = [
     (13.6, "acquire", None),                                   # the probe
     (13.7, "acquire", None),                                   # one probe at a time
     (14.0, "release", 8),                                      # accepted: a rate learned
-    (14.1, "acquire", None), (14.2, "acquire", None),          # paced
+    (14.1, "acquire", None), (16.1, "acquire", None),          # paced
+    (16.5, "release", 9),
     (30.0, "acquire", None),
-    (30.5, "refused", 10), (30.5, "retry_after", 10),          # Retry-After: 4 s
-    (31.0, "acquire", None), (34.6, "acquire", None),
+    (30.5, "refused", 10), (30.5, "retry_after", 10),          # a second event: 4 s
+    (31.0, "acquire", None), (34.6, "acquire", None),          # the probe
+    (35.0, "release", 11),                                     # the rate between events
+    (35.1, "acquire", None), (40.0, "acquire", None),
 ]
 
 

@@ -38,6 +38,7 @@ local step, forced = string.match(ARGV[1], '^(%a+)@?(.*)$')
 local requests, per, lease = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local cut, growth, first_pause = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local min_span, floor, margin = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
+local stop = tonumber(ARGV[11])
 local configured = requests * 1000 / per
 local now
 if forced ~= '' then now = tonumber(forced)  -- a replayed clock (the differential test)
@@ -49,13 +50,15 @@ redis.call('ZREMRANGEBYSCORE', inflight, '-inf', now)
 redis.call('ZREMRANGEBYSCORE', done, '-inf', now)
 local s = redis.call('HMGET', state, 'paused_until', 'rate', 'rate_at', 'last_grant',
                      'streak', 'window_start', 'event_seq', 'granted', 'burst',
-                     'burst_since')
+                     'burst_since', 'accepted', 'event_at', 'event_accepted', 'between')
 local paused_until = tonumber(s[1]) or 0
 local rate, rate_at = tonumber(s[2]), tonumber(s[3]) or 0
 local last_grant, streak = tonumber(s[4]) or -1e18, tonumber(s[5]) or 0
 local window_start, event_seq = tonumber(s[6]) or now, tonumber(s[7]) or 0
 local granted = tonumber(s[8]) or 0
 local burst, burst_since = tonumber(s[9]) or 0, tonumber(s[10]) or now
+local accepted, event_at = tonumber(s[11]) or 0, tonumber(s[12])
+local event_accepted, between = tonumber(s[13]) or 0, tonumber(s[14]) or 0
 
 local function keep()
   local ttl = math.ceil(per + lease + 60000)
@@ -66,20 +69,15 @@ end
 local function pace()
   if not rate then return nil end
   local grown = rate * (1 + growth * math.max(0, now - rate_at) / 1000)
-  if grown >= configured then
+  if grown >= stop * configured then
     redis.call('HDEL', state, 'rate')
     return nil
   end
   return grown
 end
 local function set_rate(value)  -- stored, and seen by the rest of this run (its answer)
-  if value >= configured then
-    rate = nil
-    redis.call('HDEL', state, 'rate')
-  else
-    rate = math.max(floor * configured, value)
-    redis.call('HSET', state, 'rate', tostring(rate))
-  end
+  rate = math.max(floor * configured, math.min(configured, value))
+  redis.call('HSET', state, 'rate', tostring(rate))
   rate_at = now
   redis.call('HSET', state, 'rate_at', tostring(now))
 end
@@ -107,7 +105,7 @@ if step == 'acquire' then
   return {'grant', tostring(token), shown(current)}
 end
 
-local token = ARGV[11]
+local token = ARGV[12]
 local seq = tonumber(token)
 if step == 'cancel' then  -- granted, never sent (the client closed): no window slot used
   redis.call('ZREM', inflight, token)
@@ -116,16 +114,20 @@ end
 if step == 'release' then
   redis.call('ZREM', inflight, token)
   redis.call('ZADD', done, now + per, token)
-  if ARGV[12] == '1' and streak > 0 and seq > event_seq then
+  if ARGV[13] == '1' then redis.call('HINCRBY', state, 'accepted', 1) end
+  if ARGV[13] == '1' and streak > 0 and seq > event_seq then
     redis.call('HSET', state, 'streak', 0)
-    if burst > 0 then set_rate(margin * burst * 1000 / math.max(min_span, now - burst_since)) end
+    if between > 0 then set_rate(margin * between)
+    elseif burst > 0 then
+      set_rate(margin * burst * 1000 / math.max(min_span, now - burst_since))
+    end
   end
   keep()
   return {'ok', '', shown(pace())}
 end
 
--- step == 'penalize': ARGV[12] the Retry-After in ms (or ''), ARGV[13] the longest pause
-local retry_after, max_pause = tonumber(ARGV[12]), tonumber(ARGV[13])
+-- step == 'penalize': ARGV[13] the Retry-After in ms (or ''), ARGV[14] the longest pause
+local retry_after, max_pause = tonumber(ARGV[13]), tonumber(ARGV[14])
 local pause
 if seq <= event_seq then
   if not retry_after then return {'ok', '', shown(pace())} end
@@ -134,6 +136,11 @@ else
   streak = streak + 1
   redis.call('HSET', state, 'streak', streak, 'event_seq', granted)
   if streak == 1 then
+    if event_at then
+      between = (accepted - event_accepted) * 1000 / math.max(min_span, now - event_at)
+    else between = 0 end
+    redis.call('HSET', state, 'between', tostring(between), 'event_at', tostring(now),
+               'event_accepted', accepted)
     local current = pace()
     burst = redis.call('ZCARD', done) + redis.call('ZCARD', inflight) - 1
     burst_since = math.max(window_start, now - per)
@@ -201,7 +208,8 @@ class RedisSlots:
         self._keys = [f"{tag}:inflight", f"{tag}:done", f"{tag}:state"]
         self._limits = [str(requests), repr(per * 1000), repr(lease * 1000),
                         repr(slots.CUT), repr(slots.GROWTH), repr(slots.FIRST_PAUSE * 1000),
-                        repr(slots.MIN_SPAN * 1000), repr(slots.FLOOR), repr(slots.MARGIN)]
+                        repr(slots.MIN_SPAN * 1000), repr(slots.FLOOR), repr(slots.MARGIN),
+                        repr(slots.STOP)]
         self._connection = PerLoop(self._connect)  # redis-py's sockets belong to one loop
         self.rate: float | None = None  # the learned pace at the last call (requests/s)
         # tests replay a script of events on a clock of their own; otherwise Redis's TIME

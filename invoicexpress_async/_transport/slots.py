@@ -10,11 +10,16 @@ Two rules decide when a request may go:
   stricter than configured (a smaller plan, another process) has to be learned
   from its 429s, the way TCP learns a link: a 429 cuts the pace to half what got
   through, pauses the account (2 s, doubling while 429s go on), then lets one
-  probe through at a time until one is accepted. What the server had taken
-  before refusing, over the time from then until that probe went through (the
-  pauses included), is the rate it really allows; 90% of it becomes the pace,
-  which then grows by 0.3% a second (18% a minute) until the configured rate
-  is reached and pacing stops. Without ``Retry-After`` a pause never outlasts
+  probe through at a time until one is accepted. The first time, what the server
+  had taken before refusing, over the time from then until that probe went
+  through (the pauses included), is the rate it allows; from the second 429 event
+  on, what it accepted *between the two events*, over the time between them: a
+  server refusing with a token bucket lets a burst through first (its stored
+  tokens), which the first measure counts as rate, while between two refusals
+  the bucket is empty at both ends and what got through is what it refills. 90%
+  of the measure, never more than the configured rate, becomes the pace, which
+  then grows by 0.3% a second (18% a minute); pacing stops once it has grown 20%
+  past the configured rate (a minute or more after a 429: no burst meanwhile). Without ``Retry-After`` a pause never outlasts
   the configured window. 429s of requests that were already on their way when
   the pause began are the same event: they neither cut nor lengthen it.
 
@@ -36,6 +41,7 @@ FIRST_PAUSE = 2.0  # seconds without Retry-After, doubling while the 429s go on:
 # shorter first pause almost never outlasts a server window, and every probe is a 429
 MIN_SPAN = 1.0  # a rate is never measured over less than a second
 FLOOR = 0.01  # the pace never drops below 1% of the configured rate
+STOP = 1.2  # pacing stops once the pace has grown to 120% of the configured rate
 WAIT_FOR_RELEASE = math.inf
 
 
@@ -51,7 +57,7 @@ def pace(rate: float, rate_at: float, now: float, configured: float) -> float | 
     """The pace (requests/s) at ``now`` of a rate learned at ``rate_at``; None once it
     has grown back to the configured rate (pacing stops)."""
     grown = rate * (1.0 + GROWTH * max(0.0, now - rate_at))
-    return None if grown >= configured else grown
+    return None if grown >= STOP * configured else grown
 
 
 def pause_for(streak: int, retry_after: float | None, max_pause: float, per: float) -> float:
@@ -82,6 +88,10 @@ class LocalSlots:
         self._streak = 0
         self._event_seq = 0  # the last grant made before the current 429 event began
         self._granted = 0
+        self._accepted = 0  # answers other than 429, ever
+        self._event_at: float | None = None  # when the last 429 event began ...
+        self._event_accepted = 0  # ... and how many had been accepted then
+        self._between = 0.0  # accepted per second between the last two 429 events
 
     def rate(self, now: float) -> float | None:
         """The learned pace in requests/s, None while the configured limit holds."""
@@ -129,9 +139,12 @@ class LocalSlots:
         """The attempt ended; ``accepted`` when the server answered anything but 429."""
         self._in_flight -= 1
         self._finished.append(now)
+        self._accepted += accepted
         if accepted and self._streak and ticket.seq > self._event_seq:
             self._streak = 0  # the probe went through: pace under what the server took
-            if self._burst:  # a refusal of the very first request teaches no rate
+            if self._between:  # a second event: what got through between the two
+                self._set_rate(MARGIN * self._between, now)
+            elif self._burst:  # a refusal of the very first request teaches no rate
                 span = max(MIN_SPAN, now - self._burst_since)
                 self._set_rate(MARGIN * self._burst / span, now)
 
@@ -146,6 +159,9 @@ class LocalSlots:
         self._streak += 1
         self._event_seq = self._granted
         if self._streak == 1:
+            self._between = 0.0 if self._event_at is None else \
+                (self._accepted - self._event_accepted) / max(MIN_SPAN, now - self._event_at)
+            self._event_at, self._event_accepted = now, self._accepted
             current = self.rate(now)
             self._expire(now)
             self._burst = len(self._finished) + self._in_flight - 1  # all but this one
@@ -157,8 +173,8 @@ class LocalSlots:
                                  now + pause_for(self._streak, retry_after, max_pause, self.per))
 
     def _set_rate(self, rate: float, now: float) -> None:
-        floor = FLOOR * self.configured_rate
-        self._rate = None if rate >= self.configured_rate else max(floor, rate)
+        configured = self.configured_rate
+        self._rate = max(FLOOR * configured, min(configured, rate))
         self._rate_at = now
 
     def _expire(self, now: float) -> None:

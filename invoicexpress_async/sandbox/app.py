@@ -30,11 +30,16 @@ _POST_ONLY = frozenset({"drop"})  # processed, then the connection dropped: only
 
 @attrs.frozen(kw_only=True)
 class SandboxRateLimit:
-    """The server's limit: ``requests`` per ``per`` seconds per account, answered by 429."""
+    """The server's limit: ``requests`` per ``per`` seconds per account, answered by 429.
+
+    A sliding window by default; ``bucket`` refuses with a token bucket instead (as many
+    gateways do): ``requests`` at once after a quiet spell, then ``requests/per`` a second.
+    """
 
     requests: int
     per: float
     retry_after: bool = True
+    bucket: bool = False
 
 
 @attrs.define(kw_only=True)
@@ -173,19 +178,39 @@ async def rate_limit(request: web.Request, handler: Handler) -> web.StreamRespon
     limit = state.settings.rate_limit
     if limit is not None and not _is_control(request):
         account: Account = request[ACCOUNT_KEY]
-        now = time.monotonic()
-        window = account.request_times
-        while window and window[0] <= now - limit.per:
-            window.popleft()
-        if len(window) >= limit.requests:
+        wait = _bucket_wait(account, limit) if limit.bucket else _window_wait(account, limit)
+        if wait is not None:
             state.counts["429_limit"] += 1
             response = error_answer(429, "Too many requests")
             if limit.retry_after:
-                wait = window[0] + limit.per - now
                 response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
             return response
-        window.append(now)
     return await handler(request)
+
+
+def _window_wait(account: Account, limit: SandboxRateLimit) -> float | None:
+    """None when the sliding window has room (the request is counted), else the wait."""
+    now = time.monotonic()
+    window = account.request_times
+    while window and window[0] <= now - limit.per:
+        window.popleft()
+    if len(window) >= limit.requests:
+        return window[0] + limit.per - now
+    window.append(now)
+    return None
+
+
+def _bucket_wait(account: Account, limit: SandboxRateLimit) -> float | None:
+    """None when the bucket holds a token (it is taken), else the wait for the next."""
+    now = time.monotonic()
+    rate = limit.requests / limit.per
+    tokens, since = account.bucket if account.bucket is not None else (limit.requests, now)
+    tokens = min(float(limit.requests), tokens + (now - since) * rate)
+    if tokens < 1.0:
+        account.bucket = (tokens, now)
+        return (1.0 - tokens) / rate
+    account.bucket = (tokens - 1.0, now)
+    return None
 
 
 @web.middleware

@@ -41,6 +41,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              " none)")
     parser.add_argument("--no-retry-after", action="store_true",
                         help="answer 429 without a Retry-After header")
+    parser.add_argument("--bucket", action="store_true",
+                        help="refuse with a token bucket (N at once, then N/SECONDS a"
+                             " second) instead of a sliding window")
     parser.add_argument("--fault-rate", type=float, default=0.0, metavar="P",
                         help=f"probability of a fault per request, spread over {FAULT_KINDS}")
     parser.add_argument("--max-per-page", type=int, default=None, metavar="N",
@@ -58,7 +61,7 @@ def sandbox_from_args(args: argparse.Namespace) -> Sandbox:
     faults = {k: args.fault_rate / len(kinds) for k in kinds} if args.fault_rate else None
     sandbox = Sandbox(invoices=args.invoices, clients=args.clients, seed=args.seed,
                       latency=args.latency / 1000 if args.latency else None,
-                      rate_limit=args.rate_limit, retry_after=not args.no_retry_after,
+                      rate_limit=args.rate_limit, retry_after=not args.no_retry_after, bucket=args.bucket,
                       faults=faults, host=args.host, port=args.port,
                       max_per_page=args.max_per_page,
                       account_name=args.account_name, api_key=args.api_key)

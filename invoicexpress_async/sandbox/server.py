@@ -30,7 +30,8 @@ class Sandbox:
     ``async with Sandbox(invoices=500) as sb:`` then talk to ``sb.base_url`` with
     ``sb.account_name``/``sb.api_key``. Knobs: ``latency`` (seconds, or a
     ``(low, high)`` range), ``rate_limit`` (``(requests, per)`` answered by 429,
-    with ``Retry-After`` unless ``retry_after=False``), ``faults`` (a mapping of
+    with ``Retry-After`` unless ``retry_after=False``; a sliding window, or a token
+    bucket with ``bucket=True``), ``faults`` (a mapping of
     fault kind to probability, see ``FAULT_KINDS``), ``pending_polls`` (how many
     times a PDF or QR request answers 202 before it is ready), ``create_seconds``
     (how long a create keeps its ``proprietary_uid`` "ongoing", answering 409 to
@@ -46,6 +47,7 @@ class Sandbox:
     def __init__(self, *, invoices: int = 200, clients: int | None = None, seed: int = 0,
                  latency: float | tuple[float, float] | None = None,
                  rate_limit: tuple[int, float] | None = None, retry_after: bool = True,
+                 bucket: bool = False,
                  faults: dict[str, float] | None = None, hang_seconds: float = 30.0,
                  pending_polls: int = 2, create_seconds: float = 0.0,
                  max_per_page: int | None = None,
@@ -58,7 +60,8 @@ class Sandbox:
         settings = Settings(
             latency=_latency(latency),
             rate_limit=SandboxRateLimit(requests=rate_limit[0], per=rate_limit[1],
-                                        retry_after=retry_after) if rate_limit else None,
+                                        retry_after=retry_after, bucket=bucket)
+            if rate_limit else None,
             faults=dict(faults or {}), hang_seconds=hang_seconds, seed=seed,
             pending_polls=pending_polls, create_seconds=create_seconds,
             max_per_page=max_per_page)

@@ -46,6 +46,7 @@ class Account:
         self._by_code = {c["code"]: c for c in self.clients}
         self.sequences = make_sequences(invoices)
         self.request_times: deque[float] = deque()  # accepted requests, for the rate limit
+        self.bucket: tuple[float, float] | None = None  # (tokens, when): a token bucket
         self.id = 0  # set when the server registers the account
         self.details: dict[str, Any] = {"organization_name": f"{name.capitalize()} Lda",
                                         "fiscal_id": "500100200", "email": f"{name}@example.pt",
