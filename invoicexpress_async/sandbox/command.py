@@ -61,7 +61,8 @@ def sandbox_from_args(args: argparse.Namespace) -> Sandbox:
     faults = {k: args.fault_rate / len(kinds) for k in kinds} if args.fault_rate else None
     sandbox = Sandbox(invoices=args.invoices, clients=args.clients, seed=args.seed,
                       latency=args.latency / 1000 if args.latency else None,
-                      rate_limit=args.rate_limit, retry_after=not args.no_retry_after, bucket=args.bucket,
+                      rate_limit=args.rate_limit, retry_after=not args.no_retry_after,
+                      bucket=args.bucket,
                       faults=faults, host=args.host, port=args.port,
                       max_per_page=args.max_per_page,
                       account_name=args.account_name, api_key=args.api_key)
