@@ -20,8 +20,9 @@ Two rules decide when a request may go:
   of the measure, never more than the configured rate, becomes the pace, which
   then grows by 0.3% a second (18% a minute); pacing stops once it has grown 20%
   past the configured rate (a minute or more after a 429: no burst meanwhile).
-  Without ``Retry-After`` a pause never outlasts the configured window. 429s of requests that were already on their way when
-  the pause began are the same event: they neither cut nor lengthen it.
+  Without ``Retry-After`` a pause never outlasts the configured window. 429s of
+  requests that were already on their way when the pause began are the same
+  event: they neither cut nor lengthen it.
 
 :class:`LocalSlots` is the in-process book; ``redis_store.py`` keeps the same
 book in Redis, with the constants below passed to its script.
