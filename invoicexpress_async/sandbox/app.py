@@ -417,6 +417,10 @@ def _serve_invoices(account: Account, flt: _Filter, page: int, per_page: int,
     if flt.empty and not store.other_kinds:
         total = store.count
         indexes: range | list[int] = range(start, min(start + per_page, total))
+    elif attrs.evolve(flt, kinds=INVOICE_KINDS).empty:  # the list's kinds, nothing else
+        listed = store.listed(flt.kinds)
+        total = len(listed)
+        indexes = listed[start:start + per_page]
     else:
         matching = [i for i in range(store.count) if flt.matches(account, i)]
         total = len(matching)

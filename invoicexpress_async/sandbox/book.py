@@ -14,7 +14,15 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from .data import FIRST_INVOICE_ID, INVOICE_KINDS, InvoiceFacts, InvoiceStore, dumps, facts_of
+from .data import (
+    FIRST_INVOICE_ID,
+    INVOICE_KINDS,
+    SEEDED_TYPES,
+    InvoiceFacts,
+    InvoiceStore,
+    dumps,
+    facts_of,
+)
 
 
 class DocumentBook:
@@ -33,6 +41,7 @@ class DocumentBook:
         self.uids: dict[str, int | None] = {}  # proprietary_uid -> document (None: ongoing)
         self.polls: Counter[tuple[str, int]] = Counter()  # (kind, id) -> polls answered 202
         self.other_kinds = 0  # estimates and guides created: the invoice list must skip them
+        self._listed: dict[frozenset[str], tuple[int, list[int]]] = {}
 
     @property
     def seed(self) -> int:
@@ -89,8 +98,20 @@ class DocumentBook:
 
     def listed(self, kinds: frozenset[str] = INVOICE_KINDS) -> list[int]:
         """The indices of the documents of ``kinds`` (the invoice list's, by default), in
-        list order."""
-        return [i for i in range(self.count) if self.facts(i).type in kinds]
+        list order; made once per count of documents (a type never changes)."""
+        cached = self._listed.get(kinds)
+        if cached is not None and cached[0] == self.count:
+            return cached[1]
+        seeded = self._store.count
+        if all(doc_type in kinds for doc_type in SEEDED_TYPES):
+            found = list(range(seeded))
+        elif not any(doc_type in kinds for doc_type in SEEDED_TYPES):
+            found = []  # estimates, guides: none seeded among the invoices
+        else:
+            found = [i for i in range(seeded) if self.facts(i).type in kinds]
+        found += [i for i in range(seeded, self.count) if self.facts(i).type in kinds]
+        self._listed[kinds] = (self.count, found)
+        return found
 
     def new_id(self) -> int:
         return FIRST_INVOICE_ID + self.count

@@ -26,6 +26,7 @@ LAZY_ABOVE = 200_000  # accounts larger than this are generated on demand, never
 
 _TYPES = (("Invoice", 50), ("InvoiceReceipt", 20), ("SimplifiedInvoice", 10),
           ("CreditNote", 10), ("DebitNote", 10))
+SEEDED_TYPES = tuple(doc_type for doc_type, _ in _TYPES)  # every seeded invoice's type
 _STATUSES = (("final", 50), ("settled", 30), ("draft", 10), ("canceled", 10))
 _TAXES = ((31597, "IVA23", Decimal(23)), (31598, "IVA13", Decimal(13)),
           (31599, "IVA6", Decimal(6)), (31600, "IVA0", Decimal(0)))
