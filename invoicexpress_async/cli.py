@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import sys
+import textwrap
 import time
 import traceback
 from decimal import Decimal
@@ -327,6 +328,9 @@ def credentials(args: argparse.Namespace, environ: dict[str, str]) -> dict[str, 
     return {"account_name": name, "api_key": key, "base_url": args.base_url}
 
 
+_MIN_BAR = 10  # columns the progress bar keeps on the narrowest terminal
+
+
 def _clock(seconds: float) -> str:
     seconds = int(seconds)
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" \
@@ -338,20 +342,23 @@ def _plural(count: int, word: str) -> str:
 
 
 class ProgressView:
-    """One progress line that fits 80 columns: done/total, pages, rate, elapsed, ETA, and
-    a ``waiting: rate limited`` state while the account's limiter holds requests back.
+    """One progress line that fits the terminal: a bar that takes the width the text
+    leaves (at least 10 columns), then done/total, pages, rate, elapsed, ETA, and a
+    ``waiting: rate limited`` state while the account's limiter holds requests back; on
+    a narrow terminal the least useful parts (elapsed, then the rate) are left out.
 
     The ETA divides what is left by the rate since the start, pauses included."""
 
     def __init__(self, api: AsyncInvoiceXpress, kind: str, console: Any = None) -> None:
         from rich.progress import BarColumn, Progress, ProgressColumn
+        from rich.table import Column
         from rich.text import Text
 
         view = self
 
         class Status(ProgressColumn):
             def render(self, task: Any) -> Text:
-                return Text(view.status())
+                return Text(view.status(view.text_width()))
 
         self._api = api
         self._kind = kind
@@ -359,14 +366,29 @@ class ProgressView:
         self._last_page = self._started
         self._done = self._resumed = self._pages = 0
         self._total: int | None = None
-        self._progress = Progress(BarColumn(bar_width=12), Status(), console=console,
-                                  transient=False)
+        # the text keeps its own width on one line; the bar takes what is left
+        self._progress = Progress(BarColumn(bar_width=None, table_column=Column(ratio=1)),
+                                  Status(table_column=Column(no_wrap=True)), console=console,
+                                  transient=False, expand=True)
         self._task = self._progress.add_task(kind, total=None)
 
     def start(self) -> None:
         self._progress.start()
 
-    def status(self) -> str:
+    def text_width(self) -> int:
+        """Columns the text may take: the terminal's, less the narrowest bar."""
+        return max(30, self._progress.console.width - _MIN_BAR - 1)
+
+    def status(self, width: int = 200) -> str:
+        """The line's text, at most ``width`` characters: optional parts left out first."""
+        parts = self._parts()
+        for optional in ("elapsed", "/s"):
+            if len(" · ".join(parts)) <= width:
+                break
+            parts = [p for p in parts if optional not in p]
+        return " · ".join(parts)[:width]
+
+    def _parts(self) -> list[str]:
         now = time.monotonic()
         elapsed = now - self._started
         done = f"{self._done:,}" + (f"/{self._total:,}" if self._total is not None else "")
@@ -384,7 +406,7 @@ class ProgressView:
             parts.append(f"ETA {_clock(left / rate)}")
         if stats.retries or stats.rate_limited:
             parts.append(f"retries {stats.retries} 429s {stats.rate_limited}")
-        return " · ".join(parts)
+        return parts
 
     def resumed(self, documents: int, pages: int) -> None:
         self._done = self._resumed = documents
@@ -564,6 +586,17 @@ async def _files_run(args: argparse.Namespace, given: dict[str, Any]) -> Any:
             await sandbox.stop()
 
 
+def _fitted(text: str) -> str:
+    """``text`` broken between words to the terminal's width; one line when stderr is not
+    a terminal (a log file, cron's mail: one line per run to grep)."""
+    try:
+        width = os.get_terminal_size(sys.stderr.fileno()).columns
+    except (OSError, ValueError):  # not a terminal
+        return text
+    return textwrap.fill(text, width=max(40, width), break_on_hyphens=False,
+                         break_long_words=False)
+
+
 def _has_rich() -> bool:
     try:
         import rich.progress  # noqa: F401
@@ -639,10 +672,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet:
         where = "stdout" if spec.out is None else str(spec.out)
         resumed = f", resumed after page {result.resumed_from}" if result.resumed_from else ""
-        print(f"exported {_plural(result.documents, kind[:-1])} to {where}:"
-              f" {_plural(result.pages, 'page')} in {result.seconds:.1f} s,"
-              f" {_plural(stats.retries, 'retry').replace('retrys', 'retries')},"
-              f" {stats.rate_limited} rate-limited{resumed}", file=sys.stderr)
+        print(_fitted(f"exported {_plural(result.documents, kind[:-1])} to {where}:"
+                      f" {_plural(result.pages, 'page')} in {result.seconds:.1f} s,"
+                      f" {_plural(stats.retries, 'retry').replace('retrys', 'retries')},"
+                      f" {stats.rate_limited} rate-limited{resumed}"), file=sys.stderr)
     return 0
 
 
