@@ -27,6 +27,17 @@ def aiohttp_range(session: nox.Session, aiohttp: str) -> None:
 
 
 @nox.session
+@nox.parametrize("aiohttp", ["3.10.0", "<3.14"])
+def aioresponses(session: nox.Session, aiohttp: str) -> None:
+    """Mocking the API with aioresponses gives our models and errors, on the aiohttp
+    releases aioresponses can build responses for (not 3.14 yet)."""
+    session.install("-e", ".[dev]")
+    session.install(f"aiohttp{'==' if aiohttp[0].isdigit() else ''}{aiohttp}", "aioresponses")
+    session.run("python", "-c", "import aiohttp; print('aiohttp', aiohttp.__version__)")
+    session.run("python", "-m", "pytest", "tests/test_aioresponses.py", *session.posargs)
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     session.install("ruff")
     session.run("ruff", "check", "invoicexpress_async", "tests", "scripts", "benchmarks",
