@@ -6,6 +6,7 @@ anything is sent; ``validator`` adapts one to an attrs field.
 
 from __future__ import annotations
 
+import importlib
 import math
 import re
 from collections.abc import Callable
@@ -128,3 +129,12 @@ def instance(name: str, value: object, kind: type, *, optional: bool = False) ->
     if not isinstance(value, kind):
         raise TypeError(f"{name} must be a {kind.__name__}{' or None' if optional else ''},"
                         f" got {type(value).__name__}")
+
+
+def installed(module: str) -> bool:
+    """Whether an optional dependency (an extra's) can be imported: ``"redis.asyncio"``."""
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return True

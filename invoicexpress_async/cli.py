@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from . import _config
+from ._checks import installed
 from ._transport import RateLimit, RetryPolicy, Timeout
 from ._transport.redact import Scrubber
 from ._version import __version__
@@ -345,7 +346,7 @@ class ProgressView:
     """One progress line that fits the terminal: a bar that takes the width the text
     leaves (at least 10 columns), then done/total, pages, rate, elapsed, ETA, and a
     ``waiting: rate limited`` state while the account's limiter holds requests back; on
-    a narrow terminal the least useful parts (elapsed, then the rate) are left out.
+    a narrow terminal the least useful parts (the rate, then elapsed) are left out.
 
     The ETA divides what is left by the rate since the start, pauses included."""
 
@@ -382,7 +383,7 @@ class ProgressView:
     def status(self, width: int = 200) -> str:
         """The line's text, at most ``width`` characters: optional parts left out first."""
         parts = self._parts()
-        for optional in ("elapsed", "/s"):
+        for optional in ("/s", "elapsed"):
             if len(" · ".join(parts)) <= width:
                 break
             parts = [p for p in parts if optional not in p]
@@ -490,9 +491,7 @@ def _load(args: argparse.Namespace) -> int:
         return code
 
     scrub = Scrubber("")
-    try:
-        import dlt  # noqa: F401
-    except ImportError:
+    if not installed("dlt"):
         return fail("the load command needs the 'dlt' extra: pip install"
                     " 'invoicexpress-async[dlt]'", 2)
     try:
@@ -598,11 +597,7 @@ def _fitted(text: str) -> str:
 
 
 def _has_rich() -> bool:
-    try:
-        import rich.progress  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return installed("rich.progress")
 
 
 def _warn(message: str) -> None:

@@ -51,11 +51,12 @@ def ids_in(path: Path) -> list[int]:
 
 
 def interrupt(sandbox: Sandbox, args: list[str], state: Path, *, pages: int = 5,
-              cwd: Path | None = None, sig: int = signal.SIGKILL) -> None:
-    """Start the export, let it checkpoint ``pages`` pages, then kill it."""
+              cwd: Path | None = None, sig: int = signal.SIGKILL) -> tuple[int, str]:
+    """Start the export, let it checkpoint ``pages`` pages, then send ``sig`` (kill it);
+    its exit code and what it said on stderr."""
     sandbox.settings.latency = (0.03, 0.03)
     process = subprocess.Popen([*CLI, *args], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, cwd=cwd)
+                               stderr=subprocess.PIPE, text=True, cwd=cwd)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if state.exists() and orjson.loads(state.read_bytes())["last_page"] >= pages:
@@ -65,8 +66,9 @@ def interrupt(sandbox: Sandbox, args: list[str], state: Path, *, pages: int = 5,
         process.kill()
         raise AssertionError("the export never checkpointed")
     process.send_signal(sig)
-    process.wait(timeout=10)
+    _, said = process.communicate(timeout=20)
     sandbox.settings.latency = (0.0, 0.0)
+    return process.returncode, said
 
 
 def export_args(out: str, sandbox: Sandbox, *extra: str) -> list[str]:
@@ -255,18 +257,9 @@ def test_ctrl_c_with_the_default_checkpoint_resumes_exactly(tmp_path: Path) -> N
         out, state = tmp_path / "x.jsonl", tmp_path / "x.jsonl.state.json"
         args = ["export", "invoices", "--out", str(out), "--per-page", "10", "--prefetch", "1",
                 *account(served)]
-        served.settings.latency = (0.02, 0.02)
-        process = subprocess.Popen([*CLI, *args], stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:  # the second checkpoint: a second has passed
-            if state.exists() and orjson.loads(state.read_bytes())["last_page"] > 0:
-                break
-            time.sleep(0.02)
-        process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=20)
-        assert process.returncode == 130 and "--resume" in err
-        served.settings.latency = (0.0, 0.0)
+        # the second checkpoint: a second has passed
+        code, err = interrupt(served, args, state, pages=1, sig=signal.SIGINT)
+        assert code == 130 and "--resume" in err
         done = run(*args, "--resume")
         assert done.returncode == 0, done.stderr
         assert ids_in(out) == all_ids(served)
@@ -357,6 +350,8 @@ def test_the_progress_line_fits_80_columns_and_shows_waiting() -> None:
     view = ProgressView(api, "invoices", console=console)
     view.page(Page(number=1, items=[object()] * 30, pagination=ix.Pagination(
         total_entries=1_234_567, current_page=1, total_pages=41_153, per_page=30)))
+    console.print(view._progress.get_renderable())
+    assert "elapsed" in console.export_text(clear=False)  # room for it at 80 columns
     api.stats.retries, api.stats.rate_limited = 12, 3
     console.print(view._progress.get_renderable())
     api.stats.waiting = 2
@@ -364,5 +359,5 @@ def test_the_progress_line_fits_80_columns_and_shows_waiting() -> None:
     console.print(view._progress.get_renderable())
     text = console.export_text()
     assert all(len(line) <= 80 for line in text.splitlines()), text
-    assert "elapsed" in text and "ETA" in text and "1 page" in text
+    assert "ETA" in text and "1 page" in text and "retries 12 429s 3" in text
     assert "waiting: rate limited, 7s" in text

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime
 import signal
-import subprocess
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +15,7 @@ import pyarrow.parquet as pq
 from invoicexpress_async.sandbox import Sandbox
 from invoicexpress_async.sandbox.data import GUIDE_KINDS
 
-from .test_export_integrity import CLI, KEY, account, all_ids, run
+from .test_export_integrity import KEY, account, all_ids, interrupt, run
 
 
 def test_a_parquet_export_has_typed_columns_and_nested_lines(tmp_path: Path) -> None:
@@ -59,20 +57,10 @@ def test_ctrl_c_then_resume_gives_the_whole_file_once(tmp_path: Path) -> None:
     with Sandbox(invoices=600, api_key=KEY).running() as served:
         args = ["export", "invoices", "--out", str(out), "--per-page", "10", "--prefetch", "1",
                 *account(served)]
-        served.settings.latency = (0.02, 0.02)
-        process = subprocess.Popen([*CLI, *args], stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE, text=True)
-        state = tmp_path / "x.parquet.state.json"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if state.exists() and orjson.loads(state.read_bytes())["last_page"] > 0:
-                break
-            time.sleep(0.02)
-        process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=20)
-        assert process.returncode == 130 and "--resume" in err
+        code, err = interrupt(served, args, tmp_path / "x.parquet.state.json", pages=1,
+                              sig=signal.SIGINT)
+        assert code == 130 and "--resume" in err
         assert not out.exists()  # a half export is never a Parquet file
-        served.settings.latency = (0.0, 0.0)
         done = run(*args, "--resume")
         assert done.returncode == 0, done.stderr
         assert pq.read_table(out).column("id").to_pylist() == all_ids(served)

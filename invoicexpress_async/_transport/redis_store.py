@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 import yarl
 
-from .._checks import positive_number, text, validator
+from .._checks import installed, positive_number, text, validator
 from . import slots
 from .per_loop import PerLoop
 from .slots import Ticket
@@ -284,11 +284,7 @@ def describe(store: RedisStore) -> str:
 
 
 def redis_installed() -> bool:
-    try:
-        import redis.asyncio  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return installed("redis.asyncio")
 
 
 __all__ = ["RedisSlots", "RedisStore", "StoreUnavailable", "describe", "redis_installed"]

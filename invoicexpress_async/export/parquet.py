@@ -30,6 +30,7 @@ from typing import Any
 import attrs
 import orjson
 
+from .._checks import installed
 from ..models._hints import bare, field_types, has_extra
 from ..serialize import from_dict, to_dict
 
@@ -37,11 +38,7 @@ _BATCH = 10_000
 
 
 def parquet_installed() -> bool:
-    try:
-        import pyarrow.parquet  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return installed("pyarrow.parquet")
 
 
 def arrow_schema(model: type) -> Any:
