@@ -34,19 +34,35 @@ class Item:
     """A document line. ``unit_price``/``quantity`` arrive as strings, the rest as numbers."""
 
     id: int | None = None
+    """The line's id (live answers carry one; the spec's examples do not)."""
     name: str | None = None
+    """The product or service; the account's catalogue item of that name."""
     description: str | None = None
+    """Text printed under the name."""
     unit_price: Decimal | None = None
+    """Price of one unit before tax (a string in list and create answers, a number in
+    the spec's get; up to 4 decimals)."""
     unit: str | None = None
+    """``unit``, ``hour``, ``day``, ``month``, ``service``, ``other``..."""
     quantity: Decimal | None = None
+    """How many units (a string or a number on the wire)."""
     tax: Tax | None = None
+    """The line's tax: name and rate (a name the account does not know was replaced by
+    its default tax when the document was created)."""
     discount: Decimal | None = None
+    """Discount in percent."""
     subtotal: Decimal | None = None
+    """Quantity times unit price."""
     tax_amount: Decimal | None = None
+    """The tax on the line."""
     discount_amount: Decimal | None = None
+    """The discount's amount."""
     total: Decimal | None = None
+    """The line's total."""
     tax_exemption: str | None = None
+    """The exemption code (``M07``...) of a line at 0% VAT."""
     extra: Mapping[str, Any] = extra_field()
+    """Members of the line the SDK does not model, as sent."""
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -109,34 +125,69 @@ class _Document:
     document: DecodeError); the others may be absent (None)."""
 
     id: int
+    """The document's id (the wire sends it as a number or a numeric string)."""
     status: str
+    """``draft``, ``final``, ``settled``, ``canceled``, ``deleted`` (estimates also
+    ``accepted``/``refused``). List filters call ``final`` ``sent``."""
     archived: bool | None = None
+    """Whether the document was archived in the web app (lists include both by default)."""
     type: str
+    """The document type in the API's CamelCase: ``Invoice``, ``InvoiceReceipt``,
+    ``SimplifiedInvoice``, ``CreditNote``, ``DebitNote``, ``Receipt``, ``Quote``...
+    (group lists mix types)."""
     sequence_number: str | None = None
+    """The legal number, ``6/G`` (number/series); ``rascunho`` ("draft") before it is
+    finalized."""
     inverted_sequence_number: str | None = None
+    """The same number series first: ``G/6``."""
     atcud: str | None = None
+    """The Tax Authority's unique code, ``<validation code>-<number>``; ``N/D`` when the
+    series is not registered yet, ``N/A`` when not relevant (drafts)."""
     date: datetime.date
+    """The document's day (dd/mm/yyyy on the wire)."""
     due_date: datetime.date | None = None
+    """When payment is due (dd/mm/yyyy on the wire)."""
     reference: str | None = None
+    """The customer's reference (a purchase order); ``reconcile=True`` finds creates by it."""
     observations: str | None = None
+    """Free text printed on the document."""
     retention: str | None = None
+    """Withholding tax percentage, as text (``"0"``, ``"25"``)."""
     permalink: str | None = None
+    """The document's page on www.app.invoicexpress.com."""
     saft_hash: str | None = None
+    """Four characters of the document's SAF-T signature (printed on it by law)."""
     sum: Decimal | None = None
+    """Lines before discounts and taxes."""
     discount: Decimal | None = None
+    """The discounts' amount."""
     before_taxes: Decimal | None = None
+    """Net total: after discounts, before taxes."""
     taxes: Decimal | None = None
+    """The taxes' amount."""
     total: Decimal
+    """What the client pays: after discounts and taxes."""
     currency: str | None = attrs.field(default=None, metadata={"wire": {"read": "currency"}})
+    """The currency's name (``Euro``); some accounts send an object, read as its name."""
     client: ClientRef | None = None
+    """The client as the document embeds it (name, code, fiscal id, address...)."""
     items: list[Item] = attrs.field(factory=list)
+    """The lines (empty for list entries without them; ``null`` on the wire reads as [])."""
     sequence_id: int | None = None
+    """The series the document was numbered in (a string on the wire)."""
     tax_exemption: str | None = None
+    """The document's VAT exemption code (``M00``: none; ``M07``...)."""
     owner_invoice_id: int | None = None
+    """For a credit or debit note: the invoice it corrects."""
     global_discount: GlobalDiscount | None = None
+    """A discount on the whole document, percentage or absolute."""
     mb_reference: MbReference | None = attrs.field(default=None,
                                                    metadata={"wire": {"read": "object_or_flag"}})
+    """The Multibanco payment reference, when the document asked for one (answers carry
+    an object; ``"0"``/``false`` reads as None)."""
     extra: Mapping[str, Any] = extra_field()
+    """Members of the answer the SDK does not model, or whose shape it did not expect,
+    as the API sent them (written back by the export and ``ix.to_dict``)."""
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -160,10 +211,15 @@ class Guide(_Document):
     """A shipping, transport or devolution guide, with its transport details."""
 
     loaded_at: datetime.datetime | None = None
+    """When the goods are loaded (``dd/mm/yyyy HH:MM:SS`` on the wire, Lisbon time)."""
     license_plate: str | None = None
+    """The vehicle's plate."""
     address_from: Address | None = None
+    """Where the goods are loaded."""
     address_to: Address | None = None
+    """Where they go."""
     at_doc_code_id: str | None = None
+    """The Tax Authority's code for the transport, once the guide is communicated."""
 
 
 @attrs.frozen(kw_only=True, slots=True)
