@@ -520,7 +520,7 @@ def _load(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         return fail("interrupted; nothing of this run was kept: run it again", 130)
     if not args.quiet:
-        print(line, file=sys.stderr)
+        print(_fitted(line), file=sys.stderr)
     return code
 
 

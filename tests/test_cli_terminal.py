@@ -18,15 +18,17 @@ from pathlib import Path
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 
 
-def _run_in_terminal(columns: int, folder: Path) -> list[str]:
-    """The visible lines an export draws on a ``columns``-wide terminal."""
+def _run_in_terminal(columns: int, folder: Path, *command: str) -> list[str]:
+    """The visible lines an export (or ``command``) draws on a ``columns``-wide terminal."""
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
     env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
+    command = command or ("export", "invoices", "--sandbox", "3000", "--per-page", "30",
+                          "--out", str(folder / f"x{columns}.jsonl"))
     process = subprocess.Popen(
-        [sys.executable, "-m", "invoicexpress_async", "export", "invoices", "--sandbox",
-         "3000", "--per-page", "30", "--out", str(folder / f"x{columns}.jsonl")],
-        stdin=follower, stdout=follower, stderr=follower, env={**env, "TERM": "xterm"},
+        [sys.executable, "-m", "invoicexpress_async", *command],
+        stdin=follower, stdout=follower, stderr=follower,
+        env={**env, "TERM": "xterm", "DLT_DATA_DIR": str(folder / "dlt")},
         cwd=folder, close_fds=True)
     os.close(follower)
     output = b""
@@ -59,3 +61,10 @@ def test_a_wider_terminal_gets_a_wider_bar(tmp_path: Path) -> None:
     widest = max((len(match.group(0).strip()) for match in bars if match), default=0)
     assert widest > 40, lines[-5:]
     assert max(len(line) for line in lines) <= 120
+
+
+def test_a_load_shows_its_progress_and_a_summary(tmp_path: Path) -> None:
+    lines = _run_in_terminal(80, tmp_path, "load", "--sandbox", "2000", "--per-page", "30")
+    assert any(line.strip().startswith("⠋") or "loading ·" in line for line in lines), lines
+    assert any(line.startswith("loaded 2,000 invoices") for line in lines), lines[-3:]
+    assert max(len(line) for line in lines) <= 80, max(lines, key=len)

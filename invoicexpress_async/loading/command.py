@@ -12,10 +12,12 @@ import argparse
 import contextlib
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from .._checks import installed
 from .._transport import SessionPool
 from .._transport.redact import Scrubber
 from ..export.kinds import KINDS
@@ -73,10 +75,11 @@ def run(args: argparse.Namespace, *, accounts: Sequence[Mapping[str, Any]],
                                       per_page=args.per_page, concurrency=args.concurrency,
                                       pool=pool, client_options=client_options)
         try:
-            if args.full_refresh:
-                pipeline.run(source, refresh="drop_sources")
-            else:
-                pipeline.run(source)
+            with _progress(pool, shown=not args.quiet and not args.verbose):
+                if args.full_refresh:
+                    pipeline.run(source, refresh="drop_sources")
+                else:
+                    pipeline.run(source)
         except Exception as exc:
             cause = _root_cause(exc)
             raise LoadFailed(secret.text(scrub.text(f"{type(cause).__name__}: {cause}"))) \
@@ -114,6 +117,33 @@ def _sandboxed(args: argparse.Namespace, accounts: Sequence[Mapping[str, Any]]
 
     with Sandbox(invoices=args.sandbox).running() as sandbox:
         yield [sandbox.client_kwargs()]
+
+
+@contextlib.contextmanager
+def _progress(pool: SessionPool, *, shown: bool) -> Iterator[None]:
+    """One status line while dlt runs, on a terminal with the ``cli`` extra: requests
+    made, retries, 429s and elapsed time (the pool's counts, read from this thread)."""
+    if not shown or not sys.stderr.isatty() or not installed("rich.status"):
+        yield
+        return
+    from rich.console import Console
+
+    started = time.monotonic()
+    stop = threading.Event()
+    with Console(stderr=True).status("loading") as status:
+        def refresh() -> None:
+            while not stop.wait(0.2):
+                stats = pool.stats
+                status.update(f"loading · {stats.requests:,} requests · {stats.retries}"
+                              f" retries · {stats.rate_limited} 429s · elapsed"
+                              f" {time.monotonic() - started:.0f}s")
+        watcher = threading.Thread(target=refresh, daemon=True)
+        watcher.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            watcher.join()
 
 
 @contextlib.contextmanager
