@@ -61,9 +61,14 @@ def run() -> list[Figure]:
     data = three_item_invoices(COUNT)
     sdk = structure_hook(ix.Invoice)
     plain = plain_converter()
-    ours = per_invoice(sdk, data)
+    lazy = per_invoice(sdk, data)
+    ours = per_invoice(lambda d: len(sdk(d).items), data)  # every line built too
     before = per_invoice(lambda d: plain.structure(d, ix.Invoice), data)
     return [Figure("3", "Model building, one invoice with 3 items",
-                   f"{ours:.1f} µs (plain cattrs.Converter(): {before:.1f} µs)",
+                   f"{ours:.1f} µs with its lines, {lazy:.1f} µs when the lines are not read"
+                   f" (plain cattrs.Converter(): {before:.1f} µs)",
                    "faster than a plain converter", ours < before,
-                   f"profile (tottime): {profile_top(sdk, data)}")]
+                   "lines are built on first use; tried: straight-line code per model with"
+                   " each field's usual shape tested inline (40 -> 33 µs), Decimals made once"
+                   " per JSON number (-> 29 µs), lazy lines (-> 12 µs unread); profile"
+                   f" (tottime, lines read): {profile_top(lambda d: len(sdk(d).items), data)}")]

@@ -242,7 +242,9 @@ def _traced() -> tuple[aiohttp.TraceConfig, list[str]]:
 
     async def started(session: object, context: object,
                       params: aiohttp.TraceRequestStartParams) -> None:
-        seen.append(f"{params.method} {params.url.path}")
+        # aiohttp 3.10 shows the verb as the SDK hands it over: in lower case, the way to
+        # keep that release from re-sending it (the request line is upper case)
+        seen.append(f"{params.method.upper()} {params.url.path}")
 
     trace = aiohttp.TraceConfig()
     trace.on_request_start.append(started)

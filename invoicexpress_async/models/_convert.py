@@ -29,6 +29,7 @@ import attrs
 import cattrs
 import orjson
 
+from ._lazy import LazyList
 from ._time import lisbon
 from .clients import Client, ClientCreate, PreferredContact
 from .documents import GlobalDiscount, Invoice
@@ -395,6 +396,11 @@ wire_converter.register_structure_hook(int, _int)
 wire_converter.register_structure_hook(bool, _bool)
 wire_converter.register_structure_hook(str, _str)
 
+def _plain_id(value: Any) -> bool:
+    """An id any model reads without fail: absent, an int, or an int's digits."""
+    return value is None or type(value) is int or (type(value) is str and value.isdigit())
+
+
 def _builds(hook: Callable[[Any, Any], Any], entry: Any, model: type[Any]) -> bool:
     try:
         hook(entry, model)
@@ -413,11 +419,20 @@ def _model_list_hook_factory(tp: Any) -> Callable[[Any, Any], Any]:
     (model,) = typing.get_args(tp)
     hook = wire_converter.get_structure_hook(model)
 
+    # built when first used (a document's lines) when nothing but an entry's identity can
+    # fail it: no required field, and an id checked here; anything else is built now
+    lazy = all(field.default is not attrs.NOTHING for field in attrs.fields(model))
+
+    def build(entry: Any) -> Any:
+        return hook(entry, model)
+
     def structure(value: Any, _: Any = None) -> list[Any]:
         if value is None:
             return []
         if type(value) is not list:
             raise TypeError(f"expected a list of {model.__name__}, got {type(value).__name__}")
+        if lazy and all(type(entry) is dict and _plain_id(entry.get("id")) for entry in value):
+            return LazyList(value, build)
         try:
             return [hook(entry, model) for entry in value]
         except _WRONG_SHAPE as exc:  # name the entry: items[2].tax

@@ -1,0 +1,79 @@
+"""A document's lines, built when first used.
+
+Streaming 100,000 invoices to read their totals and states should not pay for building
+300,000 line items nobody looks at: they are most of the work of decoding a document.
+A :class:`LazyList` is a real ``list`` (``isinstance``, equality, ``len``, iteration,
+indexing, ``repr``, pickling as a plain list) that keeps the API's objects and builds
+its models the first time anything reads or changes it. Only code that reads a list's
+memory directly from C without going through its methods (``json``/``orjson`` handed
+the list itself) would see it empty before that: go through the models
+(``ix.to_dict``) instead.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import DecodeError
+
+_FILLING = threading.RLock()  # first uses from two threads build the list once
+
+
+class LazyList(list):  # type: ignore[type-arg]  # a list of models of any type
+    """A list whose models are built from ``raw`` (the API's objects) on first use."""
+
+    __slots__ = ("_build", "_raw")
+
+    def __init__(self, raw: list[dict[str, Any]], build: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self._raw: list[dict[str, Any]] | None = raw
+        self._build = build
+
+    def _fill(self) -> None:
+        with _FILLING:
+            raw, self._raw = self._raw, None
+            if raw is None:
+                return
+            built = []
+            for index, entry in enumerate(raw):
+                try:
+                    built.append(self._build(entry))
+                except (TypeError, ValueError, ArithmeticError, KeyError) as exc:
+                    self._raw = raw
+                    raise DecodeError(f"line [{index}] of the document cannot be read:"
+                                      f" {exc}") from None
+            list.extend(self, built)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickle and copy as the plain list it is
+        if self._raw is not None:
+            self._fill()
+        return (list, (list(list.__iter__(self)),))
+
+
+def _filled(name: str) -> Callable[..., Any]:
+    method = getattr(list, name)
+
+    def call(self: LazyList, *args: Any, **kwargs: Any) -> Any:
+        if self._raw is not None:
+            self._fill()
+        for other in args:  # list's C code reads another list's memory directly
+            if type(other) is LazyList and other._raw is not None:
+                other._fill()
+        return method(self, *args, **kwargs)
+
+    call.__name__ = name
+    call.__doc__ = method.__doc__
+    return call
+
+
+for _name in ("__len__", "__iter__", "__getitem__", "__contains__", "__eq__", "__ne__",
+              "__lt__", "__le__", "__gt__", "__ge__", "__repr__", "__reversed__", "__add__",
+              "__mul__", "__rmul__", "__iadd__", "__imul__", "__setitem__", "__delitem__",
+              "__sizeof__", "index", "count", "copy", "append", "extend", "insert", "pop",
+              "remove", "sort", "reverse", "clear"):
+    setattr(LazyList, _name, _filled(_name))
+
+
+__all__ = ["LazyList"]

@@ -1,0 +1,78 @@
+"""A document's lines are built on first use, and behave as the list they are."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+import threading
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+import invoicexpress_async as ix
+from invoicexpress_async.models._lazy import LazyList
+
+WIRE: dict[str, Any] = {"id": 1, "status": "final", "type": "Invoice", "date": "01/02/2026",
+                        "total": 10, "items": [{"id": 1, "name": "Pão", "unit_price": "2.5",
+                                                "quantity": 4},
+                                               {"name": "Café", "unit_price": 1.1}]}
+
+
+def _invoice() -> ix.Invoice:
+    return ix.from_dict(ix.Invoice, WIRE)
+
+
+def test_lines_are_models_when_used_and_equal_to_eager_ones() -> None:
+    invoice = _invoice()
+    assert type(invoice.items) is LazyList and isinstance(invoice.items, list)
+    assert len(invoice.items) == 2
+    assert invoice.items[0].unit_price == Decimal("2.5") and invoice.items[1].name == "Café"
+    eager = [ix.from_dict(ix.models.documents.Item, line) for line in WIRE["items"]]
+    assert invoice.items == eager and eager == _invoice().items  # both ways, unfilled too
+    assert _invoice() == invoice  # the documents compare equal with lines unbuilt
+    assert "Café" in repr(_invoice())
+    assert [line.name for line in reversed(_invoice().items)] == ["Café", "Pão"]
+
+
+def test_lines_serialize_and_copy_as_plain_lists() -> None:
+    assert ix.to_dict(_invoice())["items"][1]["unit_price"] == "1.1"
+    for again in (pickle.loads(pickle.dumps(_invoice().items)), copy.copy(_invoice().items),
+                  _invoice().items.copy()):
+        assert type(again) is list and [line.name for line in again] == ["Pão", "Café"]
+    assert pickle.loads(pickle.dumps(_invoice())) == _invoice()
+
+
+def test_a_line_that_cannot_be_built_is_a_decode_error_naming_it() -> None:
+    def refuse(entry: Any) -> Any:
+        if entry == "bad":
+            raise ValueError("not a line")
+        return entry
+
+    lines = LazyList(["ok", "bad"], refuse)
+    with pytest.raises(ix.DecodeError, match=r"line \[1\].*not a line"):
+        len(lines)
+    with pytest.raises(ix.DecodeError):  # still refused on the next use, never half built
+        list(lines)
+
+
+def test_first_uses_from_many_threads_build_the_list_once() -> None:
+    built: list[Any] = []
+
+    def build(entry: Any) -> Any:
+        built.append(entry)
+        return entry
+
+    lines = LazyList(list(range(1000)), build)
+    seen: list[int] = []
+    threads = [threading.Thread(target=lambda: seen.append(len(lines))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == [1000] * 8 and len(built) == 1000
+
+
+def test_a_malformed_line_still_keeps_the_lines_raw_with_a_warning() -> None:
+    odd = ix.from_dict(ix.Invoice, {**WIRE, "items": [{"id": "two", "name": "x"}]})
+    assert odd.items == [] and odd.extra == {"items": [{"id": "two", "name": "x"}]}
