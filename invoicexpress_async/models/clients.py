@@ -30,25 +30,47 @@ class Client:
     """A client as the API returns it (every field arrives as a string; ids become ints)."""
 
     id: int | None = None  # the seed's list entries come without it
+    """The client's id (a string on the wire; absent from some list entries)."""
     name: str
+    """The client's name, as printed on documents."""
     code: str | None = None  # absent from the vendor description's client answers
+    """Your own code for the client, unique in the account (documents and
+    ``find_by_code`` name a client by it)."""
     email: str | None = None
+    """Where documents are emailed by default."""
     language: str | None = None
+    """The documents' language: ``pt``, ``en`` or ``es``."""
     address: str | None = None
+    """Street address."""
     city: str | None = None
+    """City."""
     postal_code: str | None = None
+    """Postal code (``DDDD-DDD`` in Portugal)."""
     country: str | None = None
+    """Country, as the English name from the API's list (``Portugal``)."""
     fiscal_id: str | None = None
+    """The tax number (NIF); documents embed the client without it in some answers."""
     website: str | None = None
+    """Web site."""
     phone: str | None = None
+    """Phone number."""
     fax: str | None = None
+    """Fax number."""
     preferred_contact: PreferredContact | None = None
+    """The person to contact: name, email, phone (and mobile, on live answers)."""
     observations: str | None = None
+    """Text copied into every new document of this client."""
     send_options: int | None = None
+    """Copies sent by email: 1 original, 2 with duplicate, 3 with triplicate (a string on
+    the wire)."""
     payment_days: int | None = None
+    """The client's payment terms, in days."""
     tax_exemption_code: str | None = None
+    """The client's default VAT exemption (``M00``: none)."""
     open_account_link: str | None = None
+    """The client's statement page (open documents) on InvoiceXpress."""
     extra: Mapping[str, Any] = extra_field()
+    """Members of the answer the SDK does not model, as sent."""
 
 
 _required_text = validator(text)

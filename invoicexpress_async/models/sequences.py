@@ -12,11 +12,18 @@ from ._extra import extra_field
 
 @attrs.frozen(kw_only=True, slots=True)
 class Sequence:
-    """A series. ``current_<kind>_number`` is the last number used for that kind of document."""
+    """A series. For each kind of document (``invoice``, ``credit_note``, ``shipping``...),
+    ``current_<kind>_number`` is the last number used, ``current_<kind>_sequence_id`` the
+    id of that kind's numbering, and ``current_<kind>_validation_code`` the Tax
+    Authority's code once the series is registered (``N/D`` before, ``N/A`` when not
+    needed): the first half of every ATCUD."""
 
     id: int
+    """The series' id."""
     serie: str
+    """Its name, printed in every number (``2026`` in ``FT 2026/12``)."""
     default_sequence: bool | None = None
+    """Whether new documents use it when they name no series (``0``/``1`` on the wire)."""
     current_invoice_number: int | None = None
     current_invoice_sequence_id: int | None = None
     current_invoice_validation_code: str | None = None
