@@ -482,15 +482,25 @@ def _export_accounts(args: argparse.Namespace) -> int:
     return 1 if args.fail_on_empty and empty else 0
 
 
-def _load(args: argparse.Namespace) -> int:
-    """``load``: the accounts of the options, into the ``--to`` destination."""
-    def fail(message: str, code: int) -> int:
-        if args.verbose:
-            print(scrub.text("".join(traceback.format_exc())), file=sys.stderr, end="")
-        print(f"{PROG}: error: {scrub.text(message)}", file=sys.stderr)
+class _Report:
+    """How a command ends in error: one line on stderr (with ``--verbose`` the traceback
+    first), scrubbed of the api key once the command knows it."""
+
+    def __init__(self, verbose: bool) -> None:
+        self.verbose = verbose
+        self.scrub = Scrubber("")
+
+    def fail(self, message: str, code: int) -> int:
+        if self.verbose:
+            print(self.scrub.text("".join(traceback.format_exc())), file=sys.stderr, end="")
+        print(f"{PROG}: error: {self.scrub.text(message)}", file=sys.stderr)
         return code
 
-    scrub = Scrubber("")
+
+def _load(args: argparse.Namespace) -> int:
+    """``load``: the accounts of the options, into the ``--to`` destination."""
+    report = _Report(args.verbose)
+    fail = report.fail
     if not installed("dlt"):
         return fail("the load command needs the 'dlt' extra: pip install"
                     " 'invoicexpress-async[dlt]'", 2)
@@ -507,10 +517,11 @@ def _load(args: argparse.Namespace) -> int:
                                                base_url=args.base_url, warn=_warn)]
         elif args.sandbox is None:
             accounts = [credentials(args, dict(os.environ))]
-        keys = [a["api_key"] for a in accounts]
-        scrub = Scrubber(keys[0]) if len(keys) == 1 else scrub
+        if len(accounts) == 1:
+            report.scrub = Scrubber(accounts[0]["api_key"])
         line, code = load_command.run(args, accounts=accounts,
-                                      client_options=_client_options(args), scrub=scrub)
+                                      client_options=_client_options(args),
+                                      scrub=report.scrub)
     except UsageError as exc:
         return fail(str(exc), 2)
     except (TypeError, ValueError, ExportRefused) as exc:
@@ -526,18 +537,13 @@ def _load(args: argparse.Namespace) -> int:
 
 def _export_files(args: argparse.Namespace) -> int:
     """``export pdfs`` and ``export saft``: files of one account."""
-    scrub = Scrubber("")
-
-    def fail(message: str, code: int) -> int:
-        if args.verbose:
-            print(scrub.text("".join(traceback.format_exc())), file=sys.stderr, end="")
-        print(f"{PROG}: error: {scrub.text(message)}", file=sys.stderr)
-        return code
+    report = _Report(args.verbose)
+    fail = report.fail
 
     try:
         given = credentials(args, dict(os.environ))
         if given:
-            scrub = Scrubber(given["api_key"])
+            report.scrub = Scrubber(given["api_key"])
         if args.kind == "saft":
             if args.out.exists() and not args.force:
                 raise UsageError(f"{args.out} exists; add --force to overwrite it")
@@ -619,17 +625,11 @@ def main(argv: list[str] | None = None) -> int:
         return _load(args)
     if args.command == "export" and args.kind in ("pdfs", "saft"):
         return _export_files(args)
-    verbose = args.verbose
-    scrub = Scrubber("")
-    if verbose:
+    if args.verbose:
         logging.basicConfig(level=logging.DEBUG, stream=sys.stderr,
                             format="%(asctime)s %(name)s %(levelname)s %(message)s")
-
-    def fail(message: str, code: int) -> int:
-        if verbose:
-            print(scrub.text("".join(traceback.format_exc())), file=sys.stderr, end="")
-        print(f"{PROG}: error: {scrub.text(message)}", file=sys.stderr)
-        return code
+    report = _Report(args.verbose)
+    fail = report.fail
 
     if not args.quiet and sys.stderr.isatty() and not _has_rich():
         return fail("the progress display needs the 'cli' extra: pip install"
@@ -640,7 +640,7 @@ def main(argv: list[str] | None = None) -> int:
         spec = export_spec(args)
         given = credentials(args, dict(os.environ))
         if given:
-            scrub = Scrubber(given["api_key"])
+            report.scrub = Scrubber(given["api_key"])
         result, stats = asyncio.run(_export_one(args, spec, given))
     except UsageError as exc:  # the subcommand's usage line, not the top level's
         print(f"usage: {_usage(args.kind)}", file=sys.stderr)

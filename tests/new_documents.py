@@ -27,10 +27,11 @@ def guide(reference: str = "GT-1",
           loaded_at: datetime.datetime | None = None) -> ix.GuideCreate:
     return ix.GuideCreate(
         date=DAY, due_date=DAY, loaded_at=loaded_at or datetime.datetime(2026, 11, 2, 19),
-        address_from=ix.Address(detail="Rua A", city="Porto", postal_code="4000-001",
+        license_plate="11-AA-22",
+        address_from=ix.Address(detail="Rua A, 1", city="Porto", postal_code="4000-001",
                                 country="Portugal"),
-        address_to=ix.Address(detail="Rua B", city="Lisboa", postal_code="1000-001",
+        address_to=ix.Address(detail="Rua B, 2", city="Lisboa", postal_code="1000-001",
                               country="Portugal"),
-        client=ix.DocumentClient(name="Oficina", code="ON-1"),
-        items=[ix.ItemLine(name="Pneus", description="4", unit_price=Decimal("50"),
+        client=ix.DocumentClient(name="Oficina Norte Lda", code="ON-1"),
+        items=[ix.ItemLine(name="Pneus", description="4 unidades", unit_price=Decimal("50"),
                            quantity=Decimal(4))], reference=reference)

@@ -21,6 +21,7 @@ import yaml
 import invoicexpress_async as ix
 from invoicexpress_async.sandbox import Sandbox
 
+from .new_documents import guide
 from .scripted import Scripted
 
 SPEC = yaml.safe_load((Path(__file__).parent / "data" / "openapi.yaml").read_text())
@@ -100,19 +101,6 @@ def document(reference: str = "REF-1", **extra: Any) -> ix.DocumentCreate:
         client=ix.DocumentClient(name="Oficina Norte Lda", code="ON-1"),
         items=[ix.ItemLine(name="Revisão", description="Serviço", unit_price=Decimal("80"),
                            quantity=Decimal(1), tax="IVA23")], reference=reference, **extra)
-
-
-def guide(reference: str = "GT-1") -> ix.GuideCreate:
-    return ix.GuideCreate(
-        date=today(), due_date=today(), loaded_at=datetime.datetime(2026, 11, 2, 19, 0, 0),
-        license_plate="11-AA-22", address_from=ix.Address(detail="Rua A, 1", city="Porto",
-                                                          postal_code="4000-001",
-                                                          country="Portugal"),
-        address_to=ix.Address(detail="Rua B, 2", city="Lisboa", postal_code="1000-001",
-                               country="Portugal"),
-        client=ix.DocumentClient(name="Oficina Norte Lda", code="ON-1"),
-        items=[ix.ItemLine(name="Pneus", description="4 unidades", unit_price=Decimal("50"),
-                           quantity=Decimal(4))], reference=reference)
 
 
 @pytest.fixture(scope="module")
