@@ -13,10 +13,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def probe(*args: str) -> tuple[str, dict[str, Any]]:
+    """The probe's key (of its last sandbox) and what it recorded."""
     done = subprocess.run([sys.executable, "-m", "tests.telemetry_probe", *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=60, check=True)
-    first, last = done.stdout.strip().splitlines()[0], done.stdout.strip().splitlines()[-1]
-    return json.loads(first)["key"], json.loads(last)
+    lines = done.stdout.strip().splitlines()
+    return json.loads(lines[-2])["key"], json.loads(lines[-1])
 
 
 def test_spans_and_metrics_name_the_template_and_never_the_key() -> None:
@@ -52,3 +53,12 @@ def test_spans_and_metrics_name_the_template_and_never_the_key() -> None:
 def test_without_opentelemetry_nothing_is_recorded_and_requests_work() -> None:
     _, found = probe("absent")
     assert found == {"installed": False}
+
+
+def test_a_provider_set_after_the_first_requests_is_used_from_then_on() -> None:
+    # "nobody listens" is one cheap check per request; it must not stick once the
+    # application sets its providers (here after a first run of requests)
+    key, found = probe("later")
+    assert [span["name"] for span in found["spans"]] == ["GET /invoices.json"] * 3 \
+        + ["GET /invoices/{id}.json"] * 3 + ["GET /clients/{id}.json"]
+    assert key not in json.dumps(found)

@@ -64,8 +64,9 @@ async def body_chunks(response: aiohttp.ClientResponse, limit: int) -> AsyncIter
 
 async def read_body(response: aiohttp.ClientResponse, limit: int) -> bytes:
     """The whole decoded body; the common case (no encoding, a known length) in one read."""
-    if response.content_length is not None and "Content-Encoding" not in response.headers:
-        if response.content_length > limit:
+    length = response.content_length  # parsed from the headers on every access
+    if length is not None and "Content-Encoding" not in response.headers:
+        if length > limit:
             raise TooLarge
         return await response.read()  # exactly Content-Length bytes
     return b"".join([chunk async for chunk in body_chunks(response, limit)])

@@ -22,6 +22,7 @@ import aiohttp
 import attrs
 import orjson
 import yarl
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from .._version import __version__
 from ..errors import (
@@ -120,10 +121,12 @@ class Requester:
             self._observers += (Hooks(hooks, account, self.scrub),)
         self._closing = CloseSignal()
         self._signals: tuple[CloseSignal, ...] = (self._closing, pool.closing)
-        self._headers = {"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING,
-                         "User-Agent": user_agent}
-        self._body_headers = {**self._headers,
-                              "Content-Type": "application/json; charset=utf-8"}
+        # built once as aiohttp's own header type, which it takes without converting
+        common = {"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING,
+                  "User-Agent": user_agent}
+        self._headers = CIMultiDictProxy(CIMultiDict(common))
+        self._body_headers = CIMultiDictProxy(CIMultiDict(
+            {**common, "Content-Type": "application/json; charset=utf-8"}))
 
     def display_url(self, request: Request) -> str:
         """The request's URL as users may see it: the api key masked."""

@@ -17,7 +17,9 @@ carry the api key.
 
 from __future__ import annotations
 
+import os
 import time
+from types import ModuleType
 from typing import Any
 
 try:
@@ -27,9 +29,24 @@ except ImportError:  # the extra is not installed: everything below does nothing
     _metrics = None  # type: ignore[assignment]
     _trace = None  # type: ignore[assignment]
     _UNSET: tuple[type, ...] = ()
+    _GLOBALS: tuple[tuple[ModuleType, str], ...] = ()
 else:  # the API's placeholders until an application sets its providers
     _UNSET = (_trace.ProxyTracerProvider, _trace.NoOpTracerProvider,
               type(_metrics.get_meter_provider()), _metrics.NoOpMeterProvider)
+    import sys as _sys
+
+    # where the API keeps the providers an application set (None until then); reading
+    # them is what makes "nobody listens" one check per request instead of two calls
+    # that each look up an environment variable (~2 µs: 10% of a raw page's cost)
+    _GLOBALS = tuple((module, name) for module, name in (
+        (_trace, "_TRACER_PROVIDER"),
+        (_sys.modules.get("opentelemetry.metrics._internal"), "_METER_PROVIDER"))
+        if module is not None and hasattr(module, name))
+    if len(_GLOBALS) != 2:  # another layout: ask the API itself every time
+        _GLOBALS = ()
+
+# the variables that make the API load a provider by name on first use
+_PROVIDER_VARIABLES = ("OTEL_PYTHON_TRACER_PROVIDER", "OTEL_PYTHON_METER_PROVIDER")
 
 _SCOPE = "invoicexpress_async"
 
@@ -40,6 +57,7 @@ class Telemetry:
     def __init__(self) -> None:
         self.installed = _trace is not None
         self._ready = False
+        self._named: bool | None = None  # whether the environment names a provider
         self._tracer: Any = None
         self._duration: Any = None
         self._wait: Any = None
@@ -53,6 +71,12 @@ class Telemetry:
             return True
         if _trace is None:
             return False
+        if self._named is False and _GLOBALS and getattr(*_GLOBALS[0]) is None \
+                and getattr(*_GLOBALS[1]) is None:
+            return False  # none set in code, none named by the environment
+        if self._named is None:  # read once: the API itself reads them on first use
+            self._named = any(name in os.environ for name in _PROVIDER_VARIABLES)
+            return self.enabled
         return not (isinstance(_trace.get_tracer_provider(), _UNSET)
                     and isinstance(_metrics.get_meter_provider(), _UNSET))
 
