@@ -80,10 +80,14 @@ def reliability(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the documentation site; --strict makes a broken reference or link fail."""
-    session.install("-e", ".[docs]")
+    """Build the documentation site (--strict: a broken reference or link fails), then
+    look at every page in headless Chromium at 1280 px: a screenshot of each in
+    site-screenshots/, and a failure for code cut at the page's edge or a raw Sphinx
+    role. Chromium: Debian's ``chromium`` package, or ``playwright install chromium``."""
+    session.install("-e", ".[docs]", "playwright")
     session.env["NO_MKDOCS_2_WARNING"] = "1"
     session.run("mkdocs", "build", "--strict", "--site-dir", "site", *session.posargs)
+    session.run("python", "scripts/docs_screenshots.py", "site", "--out", "site-screenshots")
 
 
 @nox.session

@@ -19,10 +19,15 @@ class PreferredContact:
     """Who to talk to at a client (sent with a client, and in its answers)."""
 
     name: str | None = None
+    """The contact person's name."""
     email: str | None = None
+    """Their email."""
     phone: str | None = None
+    """Their phone."""
     mobile: str | None = None
+    """Their mobile phone."""
     extra: Mapping[str, Any] = extra_field()
+    """Members of the answer the SDK does not model, as the API sent them."""
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -126,20 +131,37 @@ class ClientCreate:
     """What ``clients.create`` sends. Checked when built, so bad input never leaves."""
 
     name: str = attrs.field(validator=_required_text)
+    """The client's name (required); a document that names an unknown client creates one."""
     code: str = attrs.field(validator=_required_text)
+    """The account's own code for the client (required by the API, unique per account)."""
     email: str | None = attrs.field(default=None, validator=_email)
+    """Where documents are emailed by default."""
     language: str | None = attrs.field(default=None, validator=_language)
+    """The language of its documents and emails: ``pt``, ``en`` or ``es``."""
     address: str | None = attrs.field(default=None, validator=_optional_text)
+    """Street address."""
     city: str | None = attrs.field(default=None, validator=_optional_text)
+    """City."""
     postal_code: str | None = attrs.field(default=None, validator=_optional_text)
+    """Postal code (``DDDD-DDD`` in Portugal)."""
     country: str | None = attrs.field(default=None, validator=_optional_text)
+    """The country's English name from the API's list (``Portugal``)."""
     fiscal_id: str | None = attrs.field(default=None, validator=_optional_text)
+    """The client's tax number (NIF)."""
     website: str | None = attrs.field(default=None, validator=_optional_text)
+    """The client's website."""
     phone: str | None = attrs.field(default=None, validator=_optional_text)
+    """Phone."""
     fax: str | None = attrs.field(default=None, validator=_optional_text)
+    """Fax."""
     preferred_contact: PreferredContact | None = attrs.field(default=None, validator=_contact)
+    """A contact person (name, email, phone, mobile)."""
     observations: str | None = attrs.field(default=None, validator=_optional_text)
+    """Text copied into every document for this client."""
     send_options: int | None = attrs.field(default=None, validator=_send_options,
                                            metadata={"wire": {"encode": "string"}})
+    """Copies sent by email: 1 original, 2 with a duplicate, 3 with a triplicate."""
     payment_days: int | None = attrs.field(default=None, validator=_payment_days)
+    """Days until payment is due on its documents."""
     tax_exemption_code: str | None = attrs.field(default=None, validator=_exemption_code)
+    """The VAT exemption its documents use (an ``M`` code, ``ix.TAX_EXEMPTION_CODES``)."""

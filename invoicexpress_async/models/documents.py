@@ -20,13 +20,23 @@ class Tax:
     code and whether it is the account's default; ``default_tax`` on the wire)."""
 
     id: int | None = None  # an item's tax in the catalogue may carry its name alone
+    """The tax's id (absent when an item's tax names it alone)."""
     name: str | None = None
+    """The tax's name, which documents refer to it by (``IVA23``)."""
     value: Decimal | None = None
+    """The rate in percent (``23``), a number on the wire."""
     region: str | None = None
+    """Where it applies: ``PT``, ``PT-AC`` (Azores), ``PT-MA`` (Madeira), ``Desconhecido``
+    or an ISO country code."""
     code: str | None = None
+    """Its SAF-T class: ``NOR`` normal, ``INT`` intermediate, ``RED`` reduced, ``OUT``
+    other, ``ISE`` exempt."""
     default: bool | None = attrs.field(default=None, metadata={"wire": {"key": ("default_tax",)}})
+    """Whether lines without a tax get this one (``default_tax``, ``0``/``1`` on the wire)."""
     comment: str | None = None
+    """The API's own description, e.g. ``tax value:23.0%`` (catalogue items)."""
     extra: Mapping[str, Any] = extra_field()
+    """Members of the answer the SDK does not model, as the API sent them."""
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -71,16 +81,28 @@ class ClientRef:
     answers carry its address, postal code, phone and fiscal id too."""
 
     id: int | None = None
+    """The client's id (a number here, a string in ``/clients`` answers)."""
     name: str | None = None
+    """The client's name as printed on the document."""
     country: str | None = None
+    """The country's English name (``Portugal``)."""
     code: str | None = None
+    """The account's own code for the client (on get and create answers)."""
     email: str | None = None
+    """The client's email (on get and create answers)."""
     address: str | None = None
+    """The street address printed on the document, when sent."""
     city: str | None = None
+    """The city printed on the document, when sent."""
     postal_code: str | None = None
+    """The postal code (``DDDD-DDD`` in Portugal), when sent."""
     phone: str | None = None
+    """The client's phone, when sent."""
     fiscal_id: str | None = None
+    """The client's tax number (NIF), when sent; lists often leave it out: read the client
+    for it."""
     extra: Mapping[str, Any] = extra_field()
+    """Members of the answer the SDK does not model, as the API sent them."""
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -89,9 +111,13 @@ class MbReference:
     object in answers): the entity, the reference and the amount to pay."""
 
     entity: str | None = None
+    """The Multibanco entity number the client pays to."""
     reference: str | None = None
+    """The payment reference (nine digits)."""
     value: Decimal | None = None
+    """The amount to pay with it."""
     extra: Mapping[str, Any] = extra_field()
+    """Members of the answer the SDK does not model, as the API sent them."""
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -100,7 +126,9 @@ class GlobalDiscount:
     ``"absolute"``, and its ``value``."""
 
     value_type: str | None = None
+    """``percentage`` or ``absolute``."""
     value: Decimal | None = None
+    """The percentage, or the amount in the document's currency."""
 
 
 _text = validator(optional_text, optional=True)
@@ -112,10 +140,15 @@ class Address:
     ``GuideCreate`` you send)."""
 
     detail: str | None = attrs.field(default=None, validator=_text)
+    """Street and number."""
     city: str | None = attrs.field(default=None, validator=_text)
+    """The city."""
     postal_code: str | None = attrs.field(default=None, validator=_text)
+    """The postal code (``DDDD-DDD`` in Portugal)."""
     country: str | None = attrs.field(default=None, validator=_text)
+    """The country's English name (``Portugal``)."""
     extra: Mapping[str, Any] = extra_field()
+    """Members of the answer the SDK does not model, as the API sent them."""
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -227,6 +260,7 @@ class PdfOutput:
     """The ``output`` of a ready PDF (the API spells it camelCase)."""
 
     pdfUrl: str
+    """Where the PDF can be fetched (a signed URL, valid for a while; no api key needed)."""
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -234,3 +268,4 @@ class QrCode:
     """The ``qr_code`` of a ready QR image."""
 
     url: str
+    """Where the QR code image can be fetched (a signed URL)."""

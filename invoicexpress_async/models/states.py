@@ -29,8 +29,11 @@ class DocumentEvent(enum.StrEnum):
 @attrs.frozen
 class Transition:
     source: str
+    """The state it leaves."""
     event: str
+    """What ``change_state`` sends."""
     target: str
+    """The state it reaches."""
 
 
 @attrs.frozen
@@ -38,6 +41,7 @@ class StateMachine:
     """The transitions a family of documents allows."""
 
     transitions: tuple[Transition, ...]
+    """Every allowed move, as the API's documentation lists them."""
 
     @property
     def events(self) -> tuple[str, ...]:
