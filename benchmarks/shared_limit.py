@@ -113,7 +113,7 @@ def run() -> list[Figure]:
                f"{cost * 1000:.2f} ms", "<= 1 ms", cost <= 0.001),
         *[Figure(f"12{'abcd'[index]}", f"Default RateLimit ({book} book) vs a {kind} server"
                  " allowing 50/5s, no Retry-After",
-                 f"{refused} 429s in 150 pages, {use:.0%} of the server's sustained rate",
+                 f"{refused} 429s in 150 pages, {use:.1%} of the server's sustained rate",
                  "<= 5 429s, >= 80% of the rate", refused <= 5 and use >= 0.8,
                  notes="a token bucket lets its 50 stored tokens through at once, so a run"
                        " uses more than the sustained rate" if kind == "token bucket"
