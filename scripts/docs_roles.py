@@ -49,7 +49,9 @@ class BoundTypeVariables(griffe.Extension):
                 generic = _resolve(cls, found.group(1)) if found else None
                 if found is None or generic is None:
                     continue
-                variables = [str(p.name) for p in generic.type_parameters] or ["M"]
+                variables = _type_variables(generic)
+                if not variables:
+                    continue
                 model = found.group(2)
                 for name, member in list(generic.members.items()):
                     if name.startswith("_") or name in cls.members \
@@ -70,6 +72,16 @@ def _classes(module: griffe.Module) -> list[griffe.Class]:
         elif isinstance(member, griffe.Class):
             found.append(member)
     return found
+
+
+def _type_variables(generic: griffe.Class) -> list[str]:
+    """The names ``generic`` is generic over: ``class X[M]`` or ``class X(Generic[M])``."""
+    names = [str(parameter.name) for parameter in generic.type_parameters]
+    for base in generic.bases:
+        declared = re.fullmatch(r"(?:typing\.)?Generic\[(.+)\]", str(base))
+        if declared:
+            names += [name.strip() for name in declared.group(1).split(",")]
+    return names
 
 
 def _resolve(cls: griffe.Class, name: str) -> griffe.Class | None:

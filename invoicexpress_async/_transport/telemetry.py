@@ -17,10 +17,12 @@ carry the api key.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
-from types import ModuleType
 from typing import Any
+
+_meter_state: Any = None  # the metrics API's own module, when it can be read
 
 try:
     from opentelemetry import metrics as _metrics
@@ -29,21 +31,17 @@ except ImportError:  # the extra is not installed: everything below does nothing
     _metrics = None  # type: ignore[assignment]
     _trace = None  # type: ignore[assignment]
     _UNSET: tuple[type, ...] = ()
-    _GLOBALS: tuple[tuple[ModuleType, str], ...] = ()
+    _READABLE = False
 else:  # the API's placeholders until an application sets its providers
     _UNSET = (_trace.ProxyTracerProvider, _trace.NoOpTracerProvider,
               type(_metrics.get_meter_provider()), _metrics.NoOpMeterProvider)
-    import sys as _sys
-
-    # where the API keeps the providers an application set (None until then); reading
-    # them is what makes "nobody listens" one check per request instead of two calls
-    # that each look up an environment variable (~2 µs: 10% of a raw page's cost)
-    _GLOBALS = tuple((module, name) for module, name in (
-        (_trace, "_TRACER_PROVIDER"),
-        (_sys.modules.get("opentelemetry.metrics._internal"), "_METER_PROVIDER"))
-        if module is not None and hasattr(module, name))
-    if len(_GLOBALS) != 2:  # another layout: ask the API itself every time
-        _GLOBALS = ()
+    # where the API keeps the providers an application set (None until then): reading
+    # them makes "nobody listens" one check per request instead of two calls that each
+    # look up an environment variable (~2 µs: 10% of a raw page's cost); on another
+    # layout of the API, the public calls are made every time
+    with contextlib.suppress(ImportError):
+        from opentelemetry.metrics import _internal as _meter_state
+    _READABLE = hasattr(_trace, "_TRACER_PROVIDER") and hasattr(_meter_state, "_METER_PROVIDER")
 
 # the variables that make the API load a provider by name on first use
 _PROVIDER_VARIABLES = ("OTEL_PYTHON_TRACER_PROVIDER", "OTEL_PYTHON_METER_PROVIDER")
@@ -71,12 +69,11 @@ class Telemetry:
             return True
         if _trace is None:
             return False
-        if self._named is False and _GLOBALS and getattr(*_GLOBALS[0]) is None \
-                and getattr(*_GLOBALS[1]) is None:
-            return False  # none set in code, none named by the environment
         if self._named is None:  # read once: the API itself reads them on first use
             self._named = any(name in os.environ for name in _PROVIDER_VARIABLES)
-            return self.enabled
+        if _READABLE and not self._named and _trace._TRACER_PROVIDER is None \
+                and _meter_state._METER_PROVIDER is None:
+            return False  # none set in code, none named by the environment
         return not (isinstance(_trace.get_tracer_provider(), _UNSET)
                     and isinstance(_metrics.get_meter_provider(), _UNSET))
 
