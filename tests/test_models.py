@@ -34,6 +34,23 @@ def test_money_from_numbers_and_strings_is_decimal() -> None:
     assert inv.items[0].quantity == Decimal("1.5")
 
 
+def test_an_amount_keeps_the_digits_it_was_sent_with() -> None:
+    """1.0 and 1 are equal numbers but not the same text: an export writes what was sent,
+    whatever amounts the stream read before (a cache keyed by value once mixed them)."""
+    sent = [1.0, 1, 2, 2.0, 0.0, -0.0, 0, 0.5]
+    read = [structure_invoice({"total": amount, "sum": amount}) for amount in sent]
+    assert [str(inv.total) for inv in read] == [str(inv.sum) for inv in read] \
+        == ["1.0", "1", "2", "2.0", "0.0", "-0.0", "0", "0.5"]
+
+
+def test_a_day_read_before_is_the_same_day() -> None:
+    days = [structure_invoice({"date": "27/06/2017", "due_date": "27/06/2017"})
+            for _ in range(3)]
+    assert {(inv.date, inv.due_date) for inv in days} == {(datetime.date(2017, 6, 27),) * 2}
+    with pytest.raises(ValueError, match="date: day is out of range"):
+        structure_invoice({"date": "31/02/2017"})  # no such day, however often it is sent
+
+
 @pytest.mark.parametrize(("wire", "day"), [
     ("27/06/2017", datetime.date(2017, 6, 27)), ("1/2/2024", datetime.date(2024, 2, 1)),
     ("2024-02-01", datetime.date(2024, 2, 1)),

@@ -215,12 +215,16 @@ def _fast_path(model: type[Any], plan: list[tuple[str, str, Any, Any, bool]],
     model, each field's usual case tested inline (a ``str`` that is a str, a ``float``
     amount, a ``dd/mm/yyyy`` day) and its hook called only for the rest; on any failure
     it hands the object to ``careful``, which keeps what it can and names what it
-    cannot."""
+    cannot. A model whose ``__init__`` only stores its arguments (no validator,
+    converter or hook) is filled slot by slot: a 28-field keyword call was half the
+    time of building an invoice's own fields."""
     defaults = {f.name: f.default for f in attrs.fields(model)}
+    setters = _slot_setters(model)
     scope: dict[str, Any] = {"model": model, "careful": careful, "known": known,
-                             "WRONG_SHAPE": _WRONG_SHAPE, "dict_": dict,
+                             "WRONG_SHAPE": _WRONG_SHAPE, "dict_": dict, "new": object.__new__,
                              "str_": str, "int_": int, "float_": float, "D": Decimal,
-                             "day": datetime.date, "amounts": _AMOUNTS, "amount": _amount}
+                             "day": datetime.date, "repr_": repr, "len_": len,
+                             "floats": _FLOATS, "ints": _INTS, "days": _DAYS, "KEPT": _KEPT}
     lines = ["def structure(data, _=None):",
              "    if type(data) is not dict_:",
              f"        raise TypeError('expected an object for {model.__name__}, got '"
@@ -228,29 +232,78 @@ def _fast_path(model: type[Any], plan: list[tuple[str, str, Any, Any, bool]],
              "    get = data.get",
              "    try:"]
     passed = []
-    uses_rest = False
+    rest = []
     for index, (key, attribute, hook, tp, required) in enumerate(plan):
         scope[f"h{index}"], scope[f"t{index}"] = hook, tp
         value = f"v{index}"
-        if not required and defaults[attribute] is not None:  # absent is not None here
-            lines += [f"        if {key!r} in data:",
-                      f"            rest[{attribute!r}] = h{index}(data[{key!r}], t{index})"]
-            uses_rest = True
-            continue
-        lines.append(f"        {value} = get({key!r})")
-        lines += [f"        {line}" for line in _inline(value, index, tp, hook, required)]
-        passed.append(f"{attribute}={value}")
+        default = defaults[attribute]
+        if not required and default is not None:  # absent is not None here
+            if setters is None:
+                lines += [f"        if {key!r} in data:",
+                          f"            rest[{attribute!r}] = h{index}(data[{key!r}], t{index})"]
+                rest.append(attribute)
+                continue
+            made = type(default) is _FACTORY
+            scope[f"d{index}"] = default.factory if made else default
+            absent = f"d{index}()" if made else f"d{index}"
+            lines += [f"        {value} = h{index}(data[{key!r}], t{index})"
+                      f" if {key!r} in data else {absent}"]
+        else:
+            lines.append(f"        {value} = get({key!r})")
+            lines += [f"        {line}" for line in _inline(value, index, tp, hook, required)]
+        passed.append((attribute, value))
     lines.append("    except WRONG_SHAPE:")
     lines.append("        return careful(data)")
     if keeps:
         lines.append("    if not known.issuperset(data):")
         lines.append("        return careful(data)")
-    if uses_rest:
-        lines.insert(lines.index("    try:"), "    rest = {}")
-        passed.append("**rest")
-    lines.append(f"    return model({', '.join(passed)})")
+    if setters is None:
+        if rest:
+            lines.insert(lines.index("    try:"), "    rest = {}")
+        arguments = [f"{attribute}={value}" for attribute, value in passed]
+        lines.append(f"    return model({', '.join([*arguments, *(['**rest'] if rest else [])])})")
+    else:
+        lines.append("    built = new(model)")
+        filled = dict(passed)
+        for number, field in enumerate(attrs.fields(model)):
+            scope[f"s{number}"] = setters[field.name]
+            if field.name in filled:
+                lines.append(f"    s{number}(built, {filled[field.name]})")
+            else:  # only ``extra`` is not in the plan, and it is never a factory
+                scope[f"e{number}"] = field.default
+                lines.append(f"    s{number}(built, e{number})")
+        lines.append("    return built")
     exec(compile("\n".join(lines), f"<structure {model.__name__}>", "exec"), scope)
-    return scope["structure"]  # type: ignore[no-any-return]
+    structure: Callable[[Any, Any], Any] = scope["structure"]
+    structure.__name__ = f"structure_{model.__name__}"
+    _ONE_ARGUMENT.add(structure)
+    return structure
+
+
+# the generated structure functions: their second argument is optional
+_ONE_ARGUMENT: set[Callable[..., Any]] = set()
+
+
+def _slot_setters(model: type[Any]) -> dict[str, Callable[[Any, Any], None]] | None:
+    """Each field's slot setter, when building ``model`` is nothing but storing its
+    fields (attrs' generated ``__init__``, no validator, converter, factory that reads
+    ``self`` or init hook); None otherwise: those models are built by their ``__init__``."""
+    if any(hasattr(model, hook) for hook in ("__attrs_pre_init__", "__attrs_post_init__")):
+        return None
+    setters: dict[str, Callable[[Any, Any], None]] = {}
+    for field in attrs.fields(model):
+        if field.validator is not None or field.converter is not None or not field.init \
+                or (type(field.default) is _FACTORY and field.default.takes_self):
+            return None
+        slot = next((klass.__dict__[field.name] for klass in model.__mro__
+                     if field.name in klass.__dict__), None)
+        if type(slot) is not types.MemberDescriptorType:
+            return None
+        setters[field.name] = slot.__set__
+    return setters
+
+
+_FACTORY: type[Any] = type(attrs.Factory(list))  # attrs.Factory is typed as a function
 
 
 def _inline(value: str, index: int, tp: Any, hook: Any, required: bool) -> list[str]:
@@ -262,6 +315,15 @@ def _inline(value: str, index: int, tp: Any, hook: Any, required: bool) -> list[
         (inner,) = [arg for arg in typing.get_args(tp) if arg is not type(None)]
     call = f"h{index}({value}, t{index})"
     usual = {str: f"type({value}) is str_", int: f"type({value}) is int_"}.get(inner)
+    if inner is Decimal:  # JSON numbers: a float's repr is its shortest exact text
+        return [f"if type({value}) is float_:", *_memo(value, "floats", f"D(repr_({value}))"),
+                f"elif type({value}) is int_:", *_memo(value, "ints", f"D({value})"),
+                f"elif type({value}) is str_:",  # amounts some answers send as text
+                f"    {value} = D({value})",
+                f"    if not {value}.is_finite():",
+                "        raise ValueError('not a finite amount')",
+                # the hook refuses what is left (None too, when the field is required)
+                "else:" if required else f"elif {value} is not None:", f"    {value} = {call}"]
     if required:
         if usual is not None:
             return [f"if not ({usual}):", f"    {value} = {call}"]
@@ -270,40 +332,38 @@ def _inline(value: str, index: int, tp: Any, hook: Any, required: bool) -> list[
         return [f"{value} = {call}"]
     if usual is not None:
         return [f"if {value} is not None and not ({usual}):", f"    {value} = {call}"]
-    if inner is Decimal:  # JSON numbers: a float's repr is its shortest exact text
-        return [f"if type({value}) is float_ or type({value}) is int_:",
-                f"    known_{value} = amounts.get({value})",
-                f"    {value} = amount({value}) if known_{value} is None else known_{value}",
-                f"elif type({value}) is str_:",  # amounts some answers send as text
-                f"    {value} = D({value})",
-                f"    if not {value}.is_finite():",
-                "        raise ValueError('not a finite amount')",
-                f"elif {value} is not None:", f"    {value} = {call}"]
     if inner is datetime.date:
         return [f"if {value} is not None:", *[f"    {line}" for line in _day(value, call)]]
     return [f"if {value} is not None:", f"    {value} = {call}"]
 
 
-# amounts repeat (0, 23, a quantity of 1, a price list's prices): each JSON number's
-# Decimal is made once, up to a bound (Decimals are immutable, so they can be shared)
-_AMOUNTS: dict[float | int, Decimal] = {}
-_AMOUNTS_KEPT = 8192
+# Amounts and days repeat (0, 23, a quantity of 1, a price list's prices; every invoice of
+# a day): each is made once, up to a bound (Decimals and dates are immutable, so they can
+# be shared). Floats and ints apart: 1.0 and 1 are equal keys but Decimal("1.0") and
+# Decimal("1") are not the same text; zeros are never kept (-0.0 is a key equal to 0.0).
+_FLOATS: dict[float, Decimal] = {}
+_INTS: dict[int, Decimal] = {}
+_DAYS: dict[str, datetime.date] = {}
+_KEPT = 8192
 
 
-def _amount(value: float | int) -> Decimal:
-    """A JSON number as a Decimal: a float through its repr, the shortest text that reads
-    back as the same float (1.07 -> Decimal("1.07"), never the binary expansion)."""
-    result = Decimal(repr(value)) if type(value) is float else Decimal(value)
-    if len(_AMOUNTS) < _AMOUNTS_KEPT and (value or repr(value) == "0" or repr(value) == "0.0"):
-        _AMOUNTS[value] = result  # not -0.0: it equals 0.0 as a key but reads "-0.0"
-    return result
+def _memo(value: str, memo: str, make: str) -> list[str]:
+    """Lines (indented one level) that read ``value`` from ``memo``, or make it there."""
+    known = f"known_{value}"
+    return [f"    {known} = {memo}.get({value})",
+            f"    if {known} is None:",
+            f"        {known} = {make}",
+            f"        if {value} and len_({memo}) < KEPT:",
+            f"            {memo}[{value}] = {known}",
+            f"    {value} = {known}"]
 
 
 def _day(value: str, call: str) -> list[str]:
-    """dd/mm/yyyy read inline; any other shape through the hook."""
+    """dd/mm/yyyy read inline (once per distinct day); any other shape through the hook."""
     return [f"if type({value}) is str_ and len({value}) == 10 and {value}[2] == '/'"
             f" and {value}[5] == '/':",
-            f"    {value} = day(int_({value}[6:]), int_({value}[3:5]), int_({value}[:2]))",
+            *_memo(value, "days",
+                   f"day(int_({value}[6:]), int_({value}[3:5]), int_({value}[:2]))"),
             "else:", f"    {value} = {call}"]
 
 
@@ -396,11 +456,6 @@ wire_converter.register_structure_hook(int, _int)
 wire_converter.register_structure_hook(bool, _bool)
 wire_converter.register_structure_hook(str, _str)
 
-def _plain_id(value: Any) -> bool:
-    """An id any model reads without fail: absent, an int, or an int's digits."""
-    return value is None or type(value) is int or (type(value) is str and value.isdigit())
-
-
 def _builds(hook: Callable[[Any, Any], Any], entry: Any, model: type[Any]) -> bool:
     try:
         hook(entry, model)
@@ -431,8 +486,16 @@ def _model_list_hook_factory(tp: Any) -> Callable[[Any, Any], Any]:
             return []
         if type(value) is not list:
             raise TypeError(f"expected a list of {model.__name__}, got {type(value).__name__}")
-        if lazy and all(type(entry) is dict and _plain_id(entry.get("id")) for entry in value):
-            return LazyList(value, build)
+        if lazy:
+            for entry in value:  # a loop, not all(genexpr): this runs for every document
+                if type(entry) is not dict:
+                    break
+                ident = entry.get("id")
+                if ident is not None and type(ident) is not int \
+                        and not (type(ident) is str and ident.isdigit()):
+                    break
+            else:
+                return LazyList(value, build)
         try:
             return [hook(entry, model) for entry in value]
         except _WRONG_SHAPE as exc:  # name the entry: items[2].tax
@@ -547,6 +610,8 @@ def wire_body(model: Any) -> dict[str, Any]:
 def structure_hook(model: type[T]) -> Callable[[Any], T]:
     """A one-argument structure function for ``model``, fetched once per call site."""
     hook = wire_converter.get_structure_hook(model)
+    if hook in _ONE_ARGUMENT:  # no frame between a list page and the generated code
+        return hook  # type: ignore[return-value]
 
     def structure(data: Any) -> T:
         return hook(data, model)  # type: ignore[no-any-return]

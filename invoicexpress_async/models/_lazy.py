@@ -27,7 +27,7 @@ class LazyList(list):  # type: ignore[type-arg]  # a list of models of any type
     __slots__ = ("_build", "_raw")
 
     def __init__(self, raw: list[dict[str, Any]], build: Callable[[Any], Any]) -> None:
-        super().__init__()
+        # no list.__init__: a new list is empty already, and this runs for every document
         self._raw: list[dict[str, Any]] | None = raw
         self._build = build
 
