@@ -8,7 +8,7 @@ import pytest
 
 import invoicexpress_async as ix
 from invoicexpress_async._transport.ratelimit import AccountLimiter
-from invoicexpress_async._transport.slots import FIRST_PAUSE, GROWTH, MARGIN
+from invoicexpress_async._transport.slots import FIRST_PAUSE, GROWTH, MARGIN, PAUSE_GROWTH
 
 from .conftest import FakeTime
 
@@ -72,7 +72,8 @@ async def test_a_429_without_retry_after_pauses_then_probes_one_at_a_time(
     limiter.release(probe, accepted=False)
     limiter.penalize(probe, retry_after=None, max_pause=60.0, backoff=0.0)
     probe = await second
-    assert fake_time.now == pytest.approx(paused_at + FIRST_PAUSE * 3)  # the pause doubled
+    # the second pause grew
+    assert fake_time.now == pytest.approx(paused_at + FIRST_PAUSE * (1 + PAUSE_GROWTH))
     limiter.release(probe, accepted=True)
     assert limiter.rate is not None
 
@@ -108,7 +109,7 @@ async def test_429s_of_requests_already_sent_are_one_event(fake_time: FakeTime) 
         limiter.penalize(ticket, retry_after=None, max_pause=60.0, backoff=0.0)
     start = fake_time.now
     ticket = await limiter.acquire()
-    assert fake_time.now == pytest.approx(start + FIRST_PAUSE)  # not 2+4+8+16 s
+    assert fake_time.now == pytest.approx(start + FIRST_PAUSE)  # not 2+3+4.5+6.75 s
 
 
 async def test_retry_after_sets_the_pause(fake_time: FakeTime) -> None:

@@ -38,7 +38,7 @@ local step, forced = string.match(ARGV[1], '^(%a+)@?(.*)$')
 local requests, per, lease = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local cut, growth, first_pause = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local min_span, floor, margin = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
-local stop = tonumber(ARGV[11])
+local stop, pause_growth = tonumber(ARGV[11]), tonumber(ARGV[12])
 local configured = requests * 1000 / per
 local now
 if forced ~= '' then now = tonumber(forced)  -- a replayed clock (the differential test)
@@ -105,7 +105,7 @@ if step == 'acquire' then
   return {'grant', tostring(token), shown(current)}
 end
 
-local token = ARGV[12]
+local token = ARGV[13]
 local seq = tonumber(token)
 if step == 'cancel' then  -- granted, never sent (the client closed): no window slot used
   redis.call('ZREM', inflight, token)
@@ -114,8 +114,8 @@ end
 if step == 'release' then
   redis.call('ZREM', inflight, token)
   redis.call('ZADD', done, now + per, token)
-  if ARGV[13] == '1' then redis.call('HINCRBY', state, 'accepted', 1) end
-  if ARGV[13] == '1' and streak > 0 and seq > event_seq then
+  if ARGV[14] == '1' then redis.call('HINCRBY', state, 'accepted', 1) end
+  if ARGV[14] == '1' and streak > 0 and seq > event_seq then
     redis.call('HSET', state, 'streak', 0)
     if between > 0 then set_rate(margin * between)
     elseif burst > 0 then
@@ -126,8 +126,8 @@ if step == 'release' then
   return {'ok', '', shown(pace())}
 end
 
--- step == 'penalize': ARGV[13] the Retry-After in ms (or ''), ARGV[14] the longest pause
-local retry_after, max_pause = tonumber(ARGV[13]), tonumber(ARGV[14])
+-- step == 'penalize': ARGV[14] the Retry-After in ms (or ''), ARGV[15] the longest pause
+local retry_after, max_pause = tonumber(ARGV[14]), tonumber(ARGV[15])
 local pause
 if seq <= event_seq then
   if not retry_after then return {'ok', '', shown(pace())} end
@@ -150,7 +150,7 @@ else
     end
   end
   if retry_after then pause = math.min(retry_after, max_pause)
-  else pause = math.min(max_pause, per, first_pause * 2 ^ (streak - 1)) end
+  else pause = math.min(max_pause, per, first_pause * pause_growth ^ (streak - 1)) end
 end
 redis.call('HSET', state, 'paused_until', tostring(math.max(paused_until, now + pause)))
 keep()
@@ -209,7 +209,7 @@ class RedisSlots:
         self._limits = [str(requests), repr(per * 1000), repr(lease * 1000),
                         repr(slots.CUT), repr(slots.GROWTH), repr(slots.FIRST_PAUSE * 1000),
                         repr(slots.MIN_SPAN * 1000), repr(slots.FLOOR), repr(slots.MARGIN),
-                        repr(slots.STOP)]
+                        repr(slots.STOP), repr(slots.PAUSE_GROWTH)]
         self._connection = PerLoop(self._connect)  # redis-py's sockets belong to one loop
         self.rate: float | None = None  # the learned pace at the last call (requests/s)
         # tests replay a script of events on a clock of their own; otherwise Redis's TIME

@@ -9,7 +9,7 @@ Two rules decide when a request may go:
 * **The learned rate**: the API documents no ``Retry-After``, so a server
   stricter than configured (a smaller plan, another process) has to be learned
   from its 429s, the way TCP learns a link: a 429 cuts the pace to half what got
-  through, pauses the account (2 s, doubling while 429s go on), then lets one
+  through, pauses the account (2 s, growing 1.5x while 429s go on), then lets one
   probe through at a time until one is accepted. The first time, what the server
   had taken before refusing, over the time from then until that probe went
   through (the pauses included), is the rate it allows; from the second 429 event
@@ -38,8 +38,11 @@ import attrs
 CUT = 0.5  # a 429 halves the pace while the account probes
 MARGIN = 0.9  # the pace after a probe went through: 90% of what the server took
 GROWTH = 0.003  # per second, of the pace set last
-FIRST_PAUSE = 2.0  # seconds without Retry-After, doubling while the 429s go on: a
-# shorter first pause almost never outlasts a server window, and every probe is a 429
+FIRST_PAUSE = 2.0  # seconds without Retry-After: a shorter first pause almost never
+# outlasts a server window, and every probe is a 429
+PAUSE_GROWTH = 1.5  # each further 429 in a row: the probe that goes through overshoots
+# the server's window by less than doubling would (2+3 s, not 2+4 s, after a burst into a
+# 5 s window), and what it measures is what the server took over that time
 MIN_SPAN = 1.0  # a rate is never measured over less than a second
 FLOOR = 0.01  # the pace never drops below 1% of the configured rate
 STOP = 1.2  # pacing stops once the pace has grown to 120% of the configured rate
@@ -67,7 +70,7 @@ def pause_for(streak: int, retry_after: float | None, max_pause: float, per: flo
     be no longer than that."""
     if retry_after is not None:
         return min(retry_after, max_pause)
-    return min(max_pause, per, FIRST_PAUSE * 2.0 ** (streak - 1))
+    return min(max_pause, per, FIRST_PAUSE * PAUSE_GROWTH ** (streak - 1))
 
 
 class LocalSlots:
