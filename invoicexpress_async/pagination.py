@@ -47,7 +47,7 @@ class AsyncPaginator(Generic[T]):
     stream from the starting page. Nothing is sent until iteration starts.
     """
 
-    def __init__(self, fetch: FetchRaw, parse: Callable[[Any], T], *, start_page: int,
+    def __init__(self, fetch: FetchRaw, parse: Callable[[list[Any]], list[T]], *, start_page: int,
                  per_page: int, prefetch: int) -> None:
         self._fetch = fetch
         self._parse = parse
@@ -119,7 +119,7 @@ class AsyncPaginator(Generic[T]):
 
     def raw(self) -> AsyncPaginator[dict[str, Any]]:
         """The same stream with items as the API sent them (dicts), skipping model building."""
-        return AsyncPaginator(self._fetch, _as_dict, start_page=self.start_page,
+        return AsyncPaginator(self._fetch, _as_sent, start_page=self.start_page,
                               per_page=self.per_page, prefetch=self.prefetch)
 
     async def _items(self) -> AsyncIterator[T]:
@@ -140,8 +140,8 @@ class AsyncPaginator(Generic[T]):
             await stream.aclose()
 
 
-def _as_dict(item: Any) -> dict[str, Any]:
-    return item  # type: ignore[no-any-return]
+def _as_sent(items: list[Any]) -> list[dict[str, Any]]:
+    return items
 
 
 class _PageStream(Generic[T]):
@@ -159,9 +159,7 @@ class _PageStream(Generic[T]):
 
     async def _fetch(self, number: int) -> Page[T]:
         items, pagination = await self._paginator._fetch(number)
-        parse = self._paginator._parse
-        if parse is not _as_dict:  # raw pages are the API's list as it came
-            items = [parse(item) for item in items]
+        items = self._paginator._parse(items)  # raw pages: the API's list as it came
         return Page(number=number, items=items, pagination=pagination)
 
     def _fill(self) -> None:

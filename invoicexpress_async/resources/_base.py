@@ -9,6 +9,7 @@ root key is found, and the model is built; anything unexpected is a
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -18,7 +19,7 @@ from .._transport import Request, Requester, Response
 from .._transport.error_body import truncated
 from .._transport.ratelimit import Clock, Sleep
 from ..errors import DecodeError, InvoiceXpressError
-from ..models._convert import structure_hook, wire_converter
+from ..models._convert import structure_hook
 from ..models.pagination import Pagination
 from ..pagination import AsyncPaginator, RawPage
 from ..polling import PollPolicy, wait_until
@@ -28,6 +29,7 @@ T = TypeVar("T")
 
 # what a converter raises on wrong wire data; anything else is a bug and stays loud
 _MALFORMED = (TypeError, ValueError, ArithmeticError, AttributeError, KeyError)
+_structure = functools.cache(structure_hook)  # each answer's model: its hook looked up once
 
 
 @attrs.frozen
@@ -115,7 +117,7 @@ class Resource:
 
     def _build(self, model: Any, data: Any, request: Request, what: str) -> Any:
         try:
-            return wire_converter.structure(data, model)
+            return _structure(model)(data)
         except _MALFORMED as exc:
             raise self._decode_error(request, f"{what} is malformed ({exc})", data) from None
 
@@ -142,12 +144,19 @@ class Resource:
 
         structure = structure_hook(model)
 
-        def parse(entry: Any) -> T:
+        def parse(entries: list[Any]) -> list[T]:
             try:
-                return structure(entry)
-            except _MALFORMED as exc:
-                raise DecodeError(f"a {operation.roots[0]!r} entry is malformed ({exc})",
-                                  body=entry) from None
+                return [structure(entry) for entry in entries]
+            except _MALFORMED:
+                pass
+            built = []  # one entry fails: again one by one, to name it
+            for entry in entries:
+                try:
+                    built.append(structure(entry))
+                except _MALFORMED as exc:
+                    raise DecodeError(f"a {operation.roots[0]!r} entry is malformed ({exc})",
+                                      body=entry) from None
+            return built
 
         return AsyncPaginator(fetch, parse, start_page=page, per_page=per_page,
                               prefetch=self._core.prefetch)
