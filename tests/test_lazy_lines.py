@@ -1,4 +1,5 @@
-"""A document's lines are built on first use, and behave as the list they are."""
+"""A document's lines and embedded client are built on first use, and behave as the models
+they are."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 
 import invoicexpress_async as ix
-from invoicexpress_async.models._lazy import LazyList
+from invoicexpress_async.models._lazy import LazyList, Pending
 
 WIRE: dict[str, Any] = {"id": 1, "status": "final", "type": "Invoice", "date": "01/02/2026",
                         "total": 10, "items": [{"id": 1, "name": "Pão", "unit_price": "2.5",
@@ -76,3 +77,52 @@ def test_first_uses_from_many_threads_build_the_list_once() -> None:
 def test_a_malformed_line_still_keeps_the_lines_raw_with_a_warning() -> None:
     odd = ix.from_dict(ix.Invoice, {**WIRE, "items": [{"id": "two", "name": "x"}]})
     assert odd.items == [] and odd.extra == {"items": [{"id": "two", "name": "x"}]}
+
+
+CLIENT: dict[str, Any] = {"id": 7, "name": "Consumidor final", "country": "Portugal",
+                          "fiscal_id": "999999990"}
+
+
+def _billed(client: Any) -> ix.Invoice:
+    return ix.from_dict(ix.Invoice, {**WIRE, "client": client})
+
+
+def _slot_of(invoice: ix.Invoice) -> Any:
+    """What the document holds before anything reads ``client``."""
+    return type(invoice).__mro__[1].__dict__["client"].slot.__get__(invoice)
+
+
+def test_the_client_is_built_when_read_and_is_the_model_it_always_was() -> None:
+    invoice = _billed(CLIENT)
+    assert type(_slot_of(invoice)) is Pending  # kept as sent: nothing read it yet
+    client = invoice.client
+    assert type(client) is ix.models.documents.ClientRef and client.name == "Consumidor final"
+    assert invoice.client is client  # built once, then stored
+    eager = ix.from_dict(ix.models.documents.ClientRef, CLIENT)
+    assert client == eager and _billed(CLIENT) == invoice == _billed(CLIENT)
+    assert "Consumidor final" in repr(_billed(CLIENT))
+    assert pickle.loads(pickle.dumps(_billed(CLIENT))) == invoice
+    assert copy.deepcopy(_billed(CLIENT)).client == eager
+    assert ix.to_dict(_billed(CLIENT))["client"]["fiscal_id"] == "999999990"
+    assert type(ix.Invoice.client).__name__ == "LazyField"  # the class still answers
+
+
+def test_a_client_that_does_not_fit_keeps_what_it_can_as_before() -> None:
+    odd = _billed({**CLIENT, "name": {"first": "A"}})  # a member of another shape
+    assert odd.client is not None and odd.client.name is None
+    assert odd.client.extra == {"name": {"first": "A"}}
+    no_id = _billed({**CLIENT, "id": "seven"})  # its identity: the document keeps it raw
+    assert no_id.client is None and no_id.extra == {"client": {**CLIENT, "id": "seven"}}
+    assert _billed("not an object").client is None
+    assert _billed(None).client is None
+
+
+def test_first_reads_from_many_threads_see_one_client() -> None:
+    invoice = _billed(CLIENT)
+    seen: list[Any] = []
+    threads = [threading.Thread(target=lambda: seen.append(invoice.client)) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(client) for client in seen}) == 1

@@ -29,7 +29,7 @@ import attrs
 import cattrs
 import orjson
 
-from ._lazy import LazyList
+from ._lazy import LazyField, LazyList, Pending
 from ._time import lisbon
 from .clients import Client, ClientCreate, PreferredContact
 from .documents import GlobalDiscount, Invoice
@@ -248,6 +248,11 @@ def _fast_path(model: type[Any], plan: list[tuple[str, str, Any, Any, bool]],
             absent = f"d{index}()" if made else f"d{index}"
             lines += [f"        {value} = h{index}(data[{key!r}], t{index})"
                       f" if {key!r} in data else {absent}"]
+        elif setters is not None and _later(model, attribute, tp):
+            scope["pending"] = Pending
+            call = f"h{index}({value}, t{index})"
+            lines += [f"        {value} = get({key!r})", f"        if {value} is not None:",
+                      *[f"            {line}" for line in _pending(value, call)]]
         else:
             lines.append(f"        {value} = get({key!r})")
             lines += [f"        {line}" for line in _inline(value, index, tp, hook, required)]
@@ -295,8 +300,9 @@ def _slot_setters(model: type[Any]) -> dict[str, Callable[[Any, Any], None]] | N
         if field.validator is not None or field.converter is not None or not field.init \
                 or (type(field.default) is _FACTORY and field.default.takes_self):
             return None
-        slot = next((klass.__dict__[field.name] for klass in model.__mro__
-                     if field.name in klass.__dict__), None)
+        slot = _slot(model, field.name)
+        if type(slot) is LazyField:
+            slot = slot.slot
         if type(slot) is not types.MemberDescriptorType:
             return None
         setters[field.name] = slot.__set__
@@ -304,6 +310,44 @@ def _slot_setters(model: type[Any]) -> dict[str, Callable[[Any, Any], None]] | N
 
 
 _FACTORY: type[Any] = type(attrs.Factory(list))  # attrs.Factory is typed as a function
+
+
+def _slot(model: type[Any], name: str) -> Any:
+    """What stands at ``name`` in the class that defines it: a slot, or its LazyField."""
+    return next((klass.__dict__[name] for klass in model.__mro__ if name in klass.__dict__),
+                None)
+
+
+def _later(model: type[Any], attribute: str, tp: Any) -> bool:
+    """Whether ``model``'s ``attribute`` (``X | None``) is built on first read: X is a
+    model whose every field is optional (so building it keeps what does not fit in its
+    ``extra`` and fails only on its id, which is checked when the document is read). The
+    slot gets its LazyField here, once."""
+    if not _is_optional(tp):
+        return False
+    (inner,) = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+    if not attrs.has(inner) or any(field.default is attrs.NOTHING
+                                   for field in attrs.fields(inner)):
+        return False
+    slot = _slot(model, attribute)
+    if type(slot) is types.MemberDescriptorType:
+        owner = next(klass for klass in model.__mro__ if attribute in klass.__dict__)
+        setattr(owner, attribute, LazyField(slot, structure_hook(inner)))
+        return True
+    return type(slot) is LazyField
+
+
+def _pending(value: str, call: str) -> list[str]:
+    """An object kept as sent (a Pending) when only its id could fail it and the id is
+    an int or an int's digits; anything else through the hook now."""
+    ident = f"id_{value}"
+    return [f"if type({value}) is dict_:",
+            f"    {ident} = {value}.get('id')",
+            f"    if {ident} is None or type({ident}) is int_ or (type({ident}) is str_"
+            f" and {ident}.isdigit()):",
+            f"        {value} = pending({value})",
+            "    else:", f"        {value} = {call}",
+            "else:", f"    {value} = {call}"]
 
 
 def _inline(value: str, index: int, tp: Any, hook: Any, required: bool) -> list[str]:
@@ -314,7 +358,10 @@ def _inline(value: str, index: int, tp: Any, hook: Any, required: bool) -> list[
     if _is_optional(tp):
         (inner,) = [arg for arg in typing.get_args(tp) if arg is not type(None)]
     call = f"h{index}({value}, t{index})"
-    usual = {str: f"type({value}) is str_", int: f"type({value}) is int_"}.get(inner)
+    usual = {str: f"type({value}) is str_", int: f"type({value}) is int_",
+             bool: f"{value} is True or {value} is False"}.get(inner)
+    if inner is int:  # ids the API sends as digits ("146190") read inline too
+        call = f"int_({value}) if type({value}) is str_ and {value}.isdigit() else {call}"
     if inner is Decimal:  # JSON numbers: a float's repr is its shortest exact text
         return [f"if type({value}) is float_:", *_memo(value, "floats", f"D(repr_({value}))"),
                 f"elif type({value}) is int_:", *_memo(value, "ints", f"D({value})"),
@@ -359,11 +406,19 @@ def _memo(value: str, memo: str, make: str) -> list[str]:
 
 
 def _day(value: str, call: str) -> list[str]:
-    """dd/mm/yyyy read inline (once per distinct day); any other shape through the hook."""
-    return [f"if type({value}) is str_ and len({value}) == 10 and {value}[2] == '/'"
+    """A day read before is looked up; a new dd/mm/yyyy is read inline and kept; any
+    other shape goes through the hook (an unhashable one fails the lookup first, and
+    the careful path hands it to the hook too)."""
+    known = f"known_{value}"
+    return [f"{known} = days.get({value})",
+            f"if {known} is not None:",
+            f"    {value} = {known}",
+            f"elif type({value}) is str_ and len({value}) == 10 and {value}[2] == '/'"
             f" and {value}[5] == '/':",
-            *_memo(value, "days",
-                   f"day(int_({value}[6:]), int_({value}[3:5]), int_({value}[:2]))"),
+            f"    {known} = day(int_({value}[6:]), int_({value}[3:5]), int_({value}[:2]))",
+            "    if len_(days) < KEPT:",
+            f"        days[{value}] = {known}",
+            f"    {value} = {known}",
             "else:", f"    {value} = {call}"]
 
 

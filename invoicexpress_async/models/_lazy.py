@@ -1,4 +1,4 @@
-"""A document's lines, built when first used.
+"""A document's lines and embedded objects, built when first used.
 
 Streaming 100,000 invoices to read their totals and states should not pay for building
 300,000 line items nobody looks at: they are most of the work of decoding a document.
@@ -8,6 +8,12 @@ its models the first time anything reads or changes it. Only code that reads a l
 memory directly from C without going through its methods (``json``/``orjson`` handed
 the list itself) would see it empty before that: go through the models
 (``ix.to_dict``) instead.
+
+An embedded object (a document's ``client``) is kept the same way: its slot holds
+the API's object in a :class:`Pending` until the attribute is first read, when a
+:class:`LazyField` (the class attribute in front of the slot) builds and stores the
+model. Every reader goes through the attribute (equality, ``repr``, pickling,
+``attrs.asdict``, exports), so none sees the difference.
 """
 
 from __future__ import annotations
@@ -76,4 +82,46 @@ for _name in ("__len__", "__iter__", "__getitem__", "__contains__", "__eq__", "_
     setattr(LazyList, _name, _filled(_name))
 
 
-__all__ = ["LazyList"]
+class Pending:
+    """An embedded object as the API sent it, until its model is first read."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self.raw = raw
+
+
+class LazyField:
+    """The attribute in front of a slot that may hold a :class:`Pending`: the first read
+    builds the model and stores it in the slot."""
+
+    def __init__(self, slot: Any, build: Callable[[dict[str, Any]], Any]) -> None:
+        self.slot = slot  # the slot's own descriptor, which stores and reads the value
+        self._read = slot.__get__
+        self._store = slot.__set__
+        self._build = build
+        self.__doc__ = slot.__doc__
+
+    def __repr__(self) -> str:
+        return f"<lazy attribute {self.slot.__name__!r} of {self.slot.__objclass__.__name__!r}>"
+
+    def __get__(self, instance: Any, owner: type[Any] | None = None) -> Any:
+        if instance is None:
+            return self
+        value = self._read(instance, owner)
+        if type(value) is Pending:
+            with _FILLING:
+                value = self._read(instance, owner)
+                if type(value) is Pending:
+                    value = self._build(value.raw)
+                    self._store(instance, value)
+        return value
+
+    def __set__(self, instance: Any, value: Any) -> None:
+        self._store(instance, value)
+
+    def __delete__(self, instance: Any) -> None:
+        self.slot.__delete__(instance)
+
+
+__all__ = ["LazyField", "LazyList", "Pending"]
