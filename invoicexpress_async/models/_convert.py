@@ -29,7 +29,9 @@ import attrs
 import cattrs
 import orjson
 
-from ._lazy import LazyField, LazyList, Pending
+from ._hints import is_optional
+from ._lazy import LazyList
+from ._straight import ONE_ARGUMENT, WRONG_SHAPE, straight_line
 from ._time import lisbon
 from .clients import Client, ClientCreate, PreferredContact
 from .documents import GlobalDiscount, Invoice
@@ -144,8 +146,6 @@ class Malformed(ValueError):
         return Malformed(joined, self.reason)
 
 
-# what a field hook raises on a value of the wrong shape; anything else is a bug
-_WRONG_SHAPE = (TypeError, ValueError, ArithmeticError, AttributeError, KeyError, IndexError)
 _warned: set[str] = set()
 _EMPTY: typing.Mapping[str, Any] = types.MappingProxyType({})
 
@@ -188,7 +188,7 @@ def _structure_fn(model: type[Any]) -> Callable[[Any, Any], Any]:
                 raw = data[key]
                 try:
                     values[attribute] = hook(raw, tp)
-                except _WRONG_SHAPE as exc:
+                except WRONG_SHAPE as exc:
                     failure = exc.inside(key) if isinstance(exc, Malformed) \
                         else Malformed(key, str(exc))
                     if required or attribute == "id" or not keeps:  # its identity: not
@@ -205,221 +205,7 @@ def _structure_fn(model: type[Any]) -> Callable[[Any, Any], Any]:
             values["extra"] = types.MappingProxyType(extra)
         return model(**values)
 
-    return _fast_path(model, plan, known, keeps, careful)
-
-
-def _fast_path(model: type[Any], plan: list[tuple[str, str, Any, Any, bool]],
-               known: frozenset[str], keeps: bool,
-               careful: Callable[[Any], Any]) -> Callable[[Any, Any], Any]:
-    """The structure function the hot path runs: straight-line code generated once per
-    model, each field's usual case tested inline (a ``str`` that is a str, a ``float``
-    amount, a ``dd/mm/yyyy`` day) and its hook called only for the rest; on any failure
-    it hands the object to ``careful``, which keeps what it can and names what it
-    cannot. A model whose ``__init__`` only stores its arguments (no validator,
-    converter or hook) is filled slot by slot: a 28-field keyword call was half the
-    time of building an invoice's own fields."""
-    defaults = {f.name: f.default for f in attrs.fields(model)}
-    setters = _slot_setters(model)
-    scope: dict[str, Any] = {"model": model, "careful": careful, "known": known,
-                             "WRONG_SHAPE": _WRONG_SHAPE, "dict_": dict, "new": object.__new__,
-                             "str_": str, "int_": int, "float_": float, "D": Decimal,
-                             "day": datetime.date, "repr_": repr, "len_": len,
-                             "floats": _FLOATS, "ints": _INTS, "days": _DAYS, "KEPT": _KEPT}
-    lines = ["def structure(data, _=None):",
-             "    if type(data) is not dict_:",
-             f"        raise TypeError('expected an object for {model.__name__}, got '"
-             " + type(data).__name__)",
-             "    get = data.get",
-             "    try:"]
-    passed = []
-    rest = []
-    for index, (key, attribute, hook, tp, required) in enumerate(plan):
-        scope[f"h{index}"], scope[f"t{index}"] = hook, tp
-        value = f"v{index}"
-        default = defaults[attribute]
-        if not required and default is not None:  # absent is not None here
-            if setters is None:
-                lines += [f"        if {key!r} in data:",
-                          f"            rest[{attribute!r}] = h{index}(data[{key!r}], t{index})"]
-                rest.append(attribute)
-                continue
-            made = type(default) is _FACTORY
-            scope[f"d{index}"] = default.factory if made else default
-            absent = f"d{index}()" if made else f"d{index}"
-            lines += [f"        {value} = h{index}(data[{key!r}], t{index})"
-                      f" if {key!r} in data else {absent}"]
-        elif setters is not None and _later(model, attribute, tp):
-            scope["pending"] = Pending
-            call = f"h{index}({value}, t{index})"
-            lines += [f"        {value} = get({key!r})", f"        if {value} is not None:",
-                      *[f"            {line}" for line in _pending(value, call)]]
-        else:
-            lines.append(f"        {value} = get({key!r})")
-            lines += [f"        {line}" for line in _inline(value, index, tp, hook, required)]
-        passed.append((attribute, value))
-    lines.append("    except WRONG_SHAPE:")
-    lines.append("        return careful(data)")
-    if keeps:
-        lines.append("    if not known.issuperset(data):")
-        lines.append("        return careful(data)")
-    if setters is None:
-        if rest:
-            lines.insert(lines.index("    try:"), "    rest = {}")
-        arguments = [f"{attribute}={value}" for attribute, value in passed]
-        lines.append(f"    return model({', '.join([*arguments, *(['**rest'] if rest else [])])})")
-    else:
-        lines.append("    built = new(model)")
-        filled = dict(passed)
-        for number, field in enumerate(attrs.fields(model)):
-            scope[f"s{number}"] = setters[field.name]
-            if field.name in filled:
-                lines.append(f"    s{number}(built, {filled[field.name]})")
-            else:  # only ``extra`` is not in the plan, and it is never a factory
-                scope[f"e{number}"] = field.default
-                lines.append(f"    s{number}(built, e{number})")
-        lines.append("    return built")
-    exec(compile("\n".join(lines), f"<structure {model.__name__}>", "exec"), scope)
-    structure: Callable[[Any, Any], Any] = scope["structure"]
-    structure.__name__ = f"structure_{model.__name__}"
-    _ONE_ARGUMENT.add(structure)
-    return structure
-
-
-# the generated structure functions: their second argument is optional
-_ONE_ARGUMENT: set[Callable[..., Any]] = set()
-
-
-def _slot_setters(model: type[Any]) -> dict[str, Callable[[Any, Any], None]] | None:
-    """Each field's slot setter, when building ``model`` is nothing but storing its
-    fields (attrs' generated ``__init__``, no validator, converter, factory that reads
-    ``self`` or init hook); None otherwise: those models are built by their ``__init__``."""
-    if any(hasattr(model, hook) for hook in ("__attrs_pre_init__", "__attrs_post_init__")):
-        return None
-    setters: dict[str, Callable[[Any, Any], None]] = {}
-    for field in attrs.fields(model):
-        if field.validator is not None or field.converter is not None or not field.init \
-                or (type(field.default) is _FACTORY and field.default.takes_self):
-            return None
-        slot = _slot(model, field.name)
-        if type(slot) is LazyField:
-            slot = slot.slot
-        if type(slot) is not types.MemberDescriptorType:
-            return None
-        setters[field.name] = slot.__set__
-    return setters
-
-
-_FACTORY: type[Any] = type(attrs.Factory(list))  # attrs.Factory is typed as a function
-
-
-def _slot(model: type[Any], name: str) -> Any:
-    """What stands at ``name`` in the class that defines it: a slot, or its LazyField."""
-    return next((klass.__dict__[name] for klass in model.__mro__ if name in klass.__dict__),
-                None)
-
-
-def _later(model: type[Any], attribute: str, tp: Any) -> bool:
-    """Whether ``model``'s ``attribute`` (``X | None``) is built on first read: X is a
-    model whose every field is optional (so building it keeps what does not fit in its
-    ``extra`` and fails only on its id, which is checked when the document is read). The
-    slot gets its LazyField here, once."""
-    if not _is_optional(tp):
-        return False
-    (inner,) = [arg for arg in typing.get_args(tp) if arg is not type(None)]
-    if not attrs.has(inner) or any(field.default is attrs.NOTHING
-                                   for field in attrs.fields(inner)):
-        return False
-    slot = _slot(model, attribute)
-    if type(slot) is types.MemberDescriptorType:
-        owner = next(klass for klass in model.__mro__ if attribute in klass.__dict__)
-        setattr(owner, attribute, LazyField(slot, structure_hook(inner)))
-        return True
-    return type(slot) is LazyField
-
-
-def _pending(value: str, call: str) -> list[str]:
-    """An object kept as sent (a Pending) when only its id could fail it and the id is
-    an int or an int's digits; anything else through the hook now."""
-    ident = f"id_{value}"
-    return [f"if type({value}) is dict_:",
-            f"    {ident} = {value}.get('id')",
-            f"    if {ident} is None or type({ident}) is int_ or (type({ident}) is str_"
-            f" and {ident}.isdigit()):",
-            f"        {value} = pending({value})",
-            "    else:", f"        {value} = {call}",
-            "else:", f"    {value} = {call}"]
-
-
-def _inline(value: str, index: int, tp: Any, hook: Any, required: bool) -> list[str]:
-    """The lines that turn ``value`` (the raw member, None when absent) into the field's
-    value: the usual shape tested inline, anything else through the hook ``h<index>``.
-    A required field that is absent (None) goes through the hook, which refuses it."""
-    inner = tp
-    if _is_optional(tp):
-        (inner,) = [arg for arg in typing.get_args(tp) if arg is not type(None)]
-    call = f"h{index}({value}, t{index})"
-    usual = {str: f"type({value}) is str_", int: f"type({value}) is int_",
-             bool: f"{value} is True or {value} is False"}.get(inner)
-    if inner is int:  # ids the API sends as digits ("146190") read inline too
-        call = f"int_({value}) if type({value}) is str_ and {value}.isdigit() else {call}"
-    if inner is Decimal:  # JSON numbers: a float's repr is its shortest exact text
-        return [f"if type({value}) is float_:", *_memo(value, "floats", f"D(repr_({value}))"),
-                f"elif type({value}) is int_:", *_memo(value, "ints", f"D({value})"),
-                f"elif type({value}) is str_:",  # amounts some answers send as text
-                f"    {value} = D({value})",
-                f"    if not {value}.is_finite():",
-                "        raise ValueError('not a finite amount')",
-                # the hook refuses what is left (None too, when the field is required)
-                "else:" if required else f"elif {value} is not None:", f"    {value} = {call}"]
-    if required:
-        if usual is not None:
-            return [f"if not ({usual}):", f"    {value} = {call}"]
-        if inner is datetime.date:
-            return _day(value, call)
-        return [f"{value} = {call}"]
-    if usual is not None:
-        return [f"if {value} is not None and not ({usual}):", f"    {value} = {call}"]
-    if inner is datetime.date:
-        return [f"if {value} is not None:", *[f"    {line}" for line in _day(value, call)]]
-    return [f"if {value} is not None:", f"    {value} = {call}"]
-
-
-# Amounts and days repeat (0, 23, a quantity of 1, a price list's prices; every invoice of
-# a day): each is made once, up to a bound (Decimals and dates are immutable, so they can
-# be shared). Floats and ints apart: 1.0 and 1 are equal keys but Decimal("1.0") and
-# Decimal("1") are not the same text; zeros are never kept (-0.0 is a key equal to 0.0).
-_FLOATS: dict[float, Decimal] = {}
-_INTS: dict[int, Decimal] = {}
-_DAYS: dict[str, datetime.date] = {}
-_KEPT = 8192
-
-
-def _memo(value: str, memo: str, make: str) -> list[str]:
-    """Lines (indented one level) that read ``value`` from ``memo``, or make it there."""
-    known = f"known_{value}"
-    return [f"    {known} = {memo}.get({value})",
-            f"    if {known} is None:",
-            f"        {known} = {make}",
-            f"        if {value} and len_({memo}) < KEPT:",
-            f"            {memo}[{value}] = {known}",
-            f"    {value} = {known}"]
-
-
-def _day(value: str, call: str) -> list[str]:
-    """A day read before is looked up; a new dd/mm/yyyy is read inline and kept; any
-    other shape goes through the hook (an unhashable one fails the lookup first, and
-    the careful path hands it to the hook too)."""
-    known = f"known_{value}"
-    return [f"{known} = days.get({value})",
-            f"if {known} is not None:",
-            f"    {value} = {known}",
-            f"elif type({value}) is str_ and len({value}) == 10 and {value}[2] == '/'"
-            f" and {value}[5] == '/':",
-            f"    {known} = day(int_({value}[6:]), int_({value}[3:5]), int_({value}[:2]))",
-            "    if len_(days) < KEPT:",
-            f"        days[{value}] = {known}",
-            f"    {value} = {known}",
-            "else:", f"    {value} = {call}"]
+    return straight_line(model, plan, known, keeps, careful, structure_hook)
 
 
 def _currency(_: Any) -> Callable[[Any, Any], Any]:
@@ -457,12 +243,6 @@ _READERS: dict[str, Callable[[Any], Callable[[Any, Any], Any]]] = {
     "currency": _currency,
     "object_or_flag": _object_or_flag,
 }
-
-
-def _is_optional(tp: Any) -> bool:
-    args = typing.get_args(tp)
-    return (typing.get_origin(tp) in (typing.Union, types.UnionType) and len(args) == 2
-            and type(None) in args)
 
 
 def _optional_hook_factory(tp: Any) -> Callable[[Any, Any], Any]:
@@ -503,7 +283,7 @@ def _optional_hook_factory(tp: Any) -> Callable[[Any, Any], Any]:
 
 
 wire_converter.register_structure_hook_factory(attrs.has, _structure_fn)
-wire_converter.register_structure_hook_factory(_is_optional, _optional_hook_factory)
+wire_converter.register_structure_hook_factory(is_optional, _optional_hook_factory)
 wire_converter.register_structure_hook(Decimal, _decimal)
 wire_converter.register_structure_hook(datetime.date, parse_date)
 wire_converter.register_structure_hook(datetime.datetime, parse_datetime)
@@ -514,7 +294,7 @@ wire_converter.register_structure_hook(str, _str)
 def _builds(hook: Callable[[Any, Any], Any], entry: Any, model: type[Any]) -> bool:
     try:
         hook(entry, model)
-    except _WRONG_SHAPE:
+    except WRONG_SHAPE:
         return False
     return True
 
@@ -553,7 +333,7 @@ def _model_list_hook_factory(tp: Any) -> Callable[[Any, Any], Any]:
                 return LazyList(value, build)
         try:
             return [hook(entry, model) for entry in value]
-        except _WRONG_SHAPE as exc:  # name the entry: items[2].tax
+        except WRONG_SHAPE as exc:  # name the entry: items[2].tax
             index = next(i for i, entry in enumerate(value) if not _builds(hook, entry, model))
             raise (exc.inside(f"[{index}]") if isinstance(exc, Malformed)
                    else Malformed(f"[{index}]", str(exc))) from None
@@ -605,7 +385,7 @@ def _field_encoder(tp: Any, options: dict[str, Any]) -> Callable[[Any], Any]:
     encode = options.get("encode")
     if encode in _ENCODERS:
         return _ENCODERS[encode]
-    if _is_optional(tp):
+    if is_optional(tp):
         (tp,) = [arg for arg in typing.get_args(tp) if arg is not type(None)]
     if typing.get_origin(tp) is list:
         (inner_type,) = typing.get_args(tp)
@@ -665,7 +445,7 @@ def wire_body(model: Any) -> dict[str, Any]:
 def structure_hook(model: type[T]) -> Callable[[Any], T]:
     """A one-argument structure function for ``model``, fetched once per call site."""
     hook = wire_converter.get_structure_hook(model)
-    if hook in _ONE_ARGUMENT:  # no frame between a list page and the generated code
+    if hook in ONE_ARGUMENT:  # no frame between a list page and the generated code
         return hook  # type: ignore[return-value]
 
     def structure(data: Any) -> T:

@@ -27,8 +27,15 @@ def bare(annotation: Any) -> Any:
     return annotation
 
 
+def is_optional(tp: Any) -> bool:
+    """Whether ``tp`` is ``X | None`` (one X)."""
+    args = typing.get_args(tp)
+    return (typing.get_origin(tp) in (typing.Union, types.UnionType) and len(args) == 2
+            and type(None) in args)
+
+
 def has_extra(model: type) -> bool:
     return any(field.name == "extra" for field in attrs.fields(model))
 
 
-__all__ = ["bare", "field_types", "has_extra"]
+__all__ = ["bare", "field_types", "has_extra", "is_optional"]
