@@ -47,7 +47,8 @@ def straight_line(model: type[Any], plan: list[tuple[str, str, Any, Any, bool]],
                              "str_": str, "int_": int, "float_": float, "D": Decimal,
                              "day": datetime.date, "repr_": repr, "len_": len,
                              "floats": _FLOATS, "ints": _INTS, "days": _DAYS, "KEPT": _KEPT}
-    lines = ["def structure(data, _=None):",
+    name = f"structure_{model.__name__}"  # what profiles and tracebacks show
+    lines = [f"def {name}(data, _=None):",
              "    if type(data) is not dict_:",
              f"        raise TypeError('expected an object for {model.__name__}, got '"
              " + type(data).__name__)",
@@ -101,8 +102,7 @@ def straight_line(model: type[Any], plan: list[tuple[str, str, Any, Any, bool]],
                 lines.append(f"    s{number}(built, e{number})")
         lines.append("    return built")
     exec(compile("\n".join(lines), f"<structure {model.__name__}>", "exec"), scope)
-    structure: Callable[[Any, Any], Any] = scope["structure"]
-    structure.__name__ = f"structure_{model.__name__}"
+    structure: Callable[[Any, Any], Any] = scope[name]
     ONE_ARGUMENT.add(structure)
     return structure
 
