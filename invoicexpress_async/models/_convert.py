@@ -30,7 +30,6 @@ import cattrs
 import orjson
 
 from ._hints import is_optional
-from ._lazy import LazyList
 from ._straight import ONE_ARGUMENT, WRONG_SHAPE, straight_line
 from ._time import lisbon
 from .clients import Client, ClientCreate, PreferredContact
@@ -309,28 +308,11 @@ def _model_list_hook_factory(tp: Any) -> Callable[[Any, Any], Any]:
     (model,) = typing.get_args(tp)
     hook = wire_converter.get_structure_hook(model)
 
-    # built when first used (a document's lines) when nothing but an entry's identity can
-    # fail it: no required field, and an id checked here; anything else is built now
-    lazy = all(field.default is not attrs.NOTHING for field in attrs.fields(model))
-
-    def build(entry: Any) -> Any:
-        return hook(entry, model)
-
     def structure(value: Any, _: Any = None) -> list[Any]:
         if value is None:
             return []
         if type(value) is not list:
             raise TypeError(f"expected a list of {model.__name__}, got {type(value).__name__}")
-        if lazy:
-            for entry in value:  # a loop, not all(genexpr): this runs for every document
-                if type(entry) is not dict:
-                    break
-                ident = entry.get("id")
-                if ident is not None and type(ident) is not int \
-                        and not (type(ident) is str and ident.isdigit()):
-                    break
-            else:
-                return LazyList(value, build)
         try:
             return [hook(entry, model) for entry in value]
         except WRONG_SHAPE as exc:  # name the entry: items[2].tax

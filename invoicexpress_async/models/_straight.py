@@ -43,7 +43,8 @@ def straight_line(model: type[Any], plan: list[tuple[str, str, Any, Any, bool]],
     defaults = {f.name: f.default for f in attrs.fields(model)}
     setters = _slot_setters(model)
     scope: dict[str, Any] = {"model": model, "careful": careful, "known": known,
-                             "WRONG_SHAPE": WRONG_SHAPE, "dict_": dict, "new": object.__new__,
+                             "WRONG_SHAPE": WRONG_SHAPE, "dict_": dict, "list_": list,
+                             "new": object.__new__,
                              "str_": str, "int_": int, "float_": float, "D": Decimal,
                              "day": datetime.date, "repr_": repr, "len_": len,
                              "floats": _FLOATS, "ints": _INTS, "days": _DAYS, "KEPT": _KEPT}
@@ -60,7 +61,14 @@ def straight_line(model: type[Any], plan: list[tuple[str, str, Any, Any, bool]],
         scope[f"h{index}"], scope[f"t{index}"] = hook, tp
         value = f"v{index}"
         default = defaults[attribute]
-        if not required and default is not None:  # absent is not None here
+        later = None if setters is None else _later(model, attribute, tp, build_of)
+        if later is not None:
+            scope["pending"] = Pending
+            call = f"h{index}({value}, t{index})"
+            lines.append(f"        {value} = get({key!r})")
+            lines += [f"        {line}" for line in (_pending(value, call) if later is dict
+                                                     else _pending_list(value, call))]
+        elif not required and default is not None:  # absent is not None here
             if setters is None:
                 lines += [f"        if {key!r} in data:",
                           f"            rest[{attribute!r}] = h{index}(data[{key!r}], t{index})"]
@@ -71,11 +79,6 @@ def straight_line(model: type[Any], plan: list[tuple[str, str, Any, Any, bool]],
             absent = f"d{index}()" if made else f"d{index}"
             lines += [f"        {value} = h{index}(data[{key!r}], t{index})"
                       f" if {key!r} in data else {absent}"]
-        elif setters is not None and _later(model, attribute, tp, build_of):
-            scope["pending"] = Pending
-            call = f"h{index}({value}, t{index})"
-            lines += [f"        {value} = get({key!r})", f"        if {value} is not None:",
-                      *[f"            {line}" for line in _pending(value, call)]]
         else:
             lines.append(f"        {value} = get({key!r})")
             lines += [f"        {line}" for line in _inline(value, index, tp, hook, required)]
@@ -140,35 +143,54 @@ def _slot(model: type[Any], name: str) -> Any:
                 None)
 
 
-def _later(model: type[Any], attribute: str, tp: Any, build_of: Build) -> bool:
-    """Whether ``model``'s ``attribute`` (``X | None``) is built on first read: X is a
-    model whose every field is optional (so building it keeps what does not fit in its
-    ``extra`` and fails only on its id, which is checked when the document is read). The
-    slot gets its LazyField here, once."""
-    if not is_optional(tp):
-        return False
-    (inner,) = [arg for arg in typing.get_args(tp) if arg is not type(None)]
-    if not attrs.has(inner) or any(field.default is attrs.NOTHING
-                                   for field in attrs.fields(inner)):
-        return False
+def _later(model: type[Any], attribute: str, tp: Any, build_of: Build) -> type | None:
+    """Whether ``model``'s ``attribute`` is built on first read: ``dict`` for an object
+    (``X | None``), ``list`` for a list of them (``list[X]``), None when it is built
+    now. Only when X is a model whose every field is optional: building it keeps what
+    does not fit in its ``extra`` and fails only on its id, which is checked when the
+    document is read. The slot gets its LazyField here, once."""
+    args = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+    kind = dict if is_optional(tp) else list if typing.get_origin(tp) is list else None
+    if kind is None or len(args) != 1 or not attrs.has(args[0]) \
+            or any(field.default is attrs.NOTHING for field in attrs.fields(args[0])):
+        return None
     slot = _slot(model, attribute)
     if type(slot) is types.MemberDescriptorType:
         owner = next(klass for klass in model.__mro__ if attribute in klass.__dict__)
-        setattr(owner, attribute, LazyField(slot, build_of(inner)))
-        return True
-    return type(slot) is LazyField
+        setattr(owner, attribute, LazyField(slot, build_of(args[0] if kind is dict else tp)))
+        return kind
+    return kind if type(slot) is LazyField else None
+
+
+def _plain_id(entry: str) -> str:
+    """A test that ``entry`` (a dict) has no id, or an int, or an int's digits."""
+    ident = f"id_{entry}"
+    return (f"(({ident} := {entry}.get('id')) is None or type({ident}) is int_"
+            f" or (type({ident}) is str_ and {ident}.isdigit()))")
 
 
 def _pending(value: str, call: str) -> list[str]:
     """An object kept as sent (a Pending) when only its id could fail it and the id is
-    an int or an int's digits; anything else through the hook now."""
-    ident = f"id_{value}"
-    return [f"if type({value}) is dict_:",
-            f"    {ident} = {value}.get('id')",
-            f"    if {ident} is None or type({ident}) is int_ or (type({ident}) is str_"
-            f" and {ident}.isdigit()):",
+    plain; None stays None; anything else through the hook now."""
+    return [f"if type({value}) is dict_ and {_plain_id(value)}:",
+            f"    {value} = pending({value})",
+            f"elif {value} is not None:", f"    {value} = {call}"]
+
+
+def _pending_list(value: str, call: str) -> list[str]:
+    """A list of objects kept as sent when every entry is an object with a plain id;
+    absent or ``null`` is an empty list; anything else through the hook now (which
+    names the entry that fails)."""
+    entry = f"entry_{value}"
+    return [f"if {value} is None:",
+            f"    {value} = []",
+            f"elif type({value}) is list_:",
+            f"    for {entry} in {value}:",
+            f"        if not (type({entry}) is dict_ and {_plain_id(entry)}):",
+            f"            {value} = {call}",
+            "            break",
+            "    else:",
             f"        {value} = pending({value})",
-            "    else:", f"        {value} = {call}",
             "else:", f"    {value} = {call}"]
 
 
