@@ -71,14 +71,21 @@ def test_a_value_that_cannot_be_built_when_read_is_a_decode_error_naming_it() ->
     assert len(invoice.items) == 2
 
 
+def _read_from_threads(invoice: ix.Invoice, name: str, threads: int = 8) -> list[Any]:
+    """What ``threads`` threads reading ``invoice.<name>`` at once each got."""
+    seen: list[Any] = []
+    readers = [threading.Thread(target=lambda: seen.append(getattr(invoice, name)))
+               for _ in range(threads)]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join()
+    return seen
+
+
 def test_first_reads_from_many_threads_build_the_lines_once() -> None:
     many = ix.from_dict(ix.Invoice, {**WIRE, "items": [{"id": n} for n in range(1000)]})
-    seen: list[Any] = []
-    threads = [threading.Thread(target=lambda: seen.append(many.items)) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    seen = _read_from_threads(many, "items")
     assert len({id(lines) for lines in seen}) == 1 and len(seen[0]) == 1000
 
 
@@ -121,11 +128,5 @@ def test_a_client_that_does_not_fit_keeps_what_it_can_as_before() -> None:
 
 
 def test_first_reads_from_many_threads_see_one_client() -> None:
-    invoice = _billed(CLIENT)
-    seen: list[Any] = []
-    threads = [threading.Thread(target=lambda: seen.append(invoice.client)) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len({id(client) for client in seen}) == 1
+    seen = _read_from_threads(_billed(CLIENT), "client")
+    assert len({id(client) for client in seen}) == 1 and seen[0].name == "Consumidor final"
