@@ -146,13 +146,15 @@ def _slot(model: type[Any], name: str) -> Any:
 def _later(model: type[Any], attribute: str, tp: Any, build_of: Build) -> type | None:
     """Whether ``model``'s ``attribute`` is built on first read: ``dict`` for an object
     (``X | None``), ``list`` for a list of them (``list[X]``), None when it is built
-    now. Only when X is a model whose every field is optional: building it keeps what
-    does not fit in its ``extra`` and fails only on its id, which is checked when the
-    document is read. The slot gets its LazyField here, once."""
+    now. Only when X is a model whose every field is optional and that is filled slot
+    by slot (no validator): building it keeps what does not fit in its ``extra`` and
+    fails only on its id, which is checked when the document is read. The slot gets its
+    LazyField here, once."""
     args = [arg for arg in typing.get_args(tp) if arg is not type(None)]
     kind = dict if is_optional(tp) else list if typing.get_origin(tp) is list else None
     if kind is None or len(args) != 1 or not attrs.has(args[0]) \
-            or any(field.default is attrs.NOTHING for field in attrs.fields(args[0])):
+            or any(field.default is attrs.NOTHING for field in attrs.fields(args[0])) \
+            or _slot_setters(args[0]) is None:  # a validator could refuse it when read
         return None
     slot = _slot(model, attribute)
     if type(slot) is types.MemberDescriptorType:
