@@ -29,7 +29,7 @@ import attrs
 import cattrs
 import orjson
 
-from ._hints import is_optional
+from ._hints import bare, is_optional
 from ._straight import ONE_ARGUMENT, WRONG_SHAPE, straight_line
 from ._time import lisbon
 from .clients import Client, ClientCreate, PreferredContact
@@ -224,7 +224,7 @@ def _currency(_: Any) -> Callable[[Any, Any], Any]:
 def _object_or_flag(tp: Any) -> Callable[[Any, Any], Any]:
     """An object in answers where requests send a ``"0"``/``"1"`` flag (``mb_reference``):
     the flag's "none" (``"0"``, ``0``, ``false``, empty) reads as None."""
-    (model,) = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+    model = bare(tp)
     structure = _structure_fn(model)
 
     def read(value: Any, _: Any = None) -> Any:
@@ -247,7 +247,7 @@ _READERS: dict[str, Callable[[Any], Callable[[Any, Any], Any]]] = {
 def _optional_hook_factory(tp: Any) -> Callable[[Any, Any], Any]:
     """``X | None`` with X's hook looked up once, not on every value (cattrs' generic
     optional handler dispatches per call: it was 70% of building an invoice)."""
-    (inner_type,) = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+    inner_type = bare(tp)
     if inner_type is str:
         def structure_text(value: Any, _: Any = None) -> Any:
             return value if value is None or type(value) is str else _str(value)
@@ -367,8 +367,7 @@ def _field_encoder(tp: Any, options: dict[str, Any]) -> Callable[[Any], Any]:
     encode = options.get("encode")
     if encode in _ENCODERS:
         return _ENCODERS[encode]
-    if is_optional(tp):
-        (tp,) = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+    tp = bare(tp)
     if typing.get_origin(tp) is list:
         (inner_type,) = typing.get_args(tp)
         inner = _field_encoder(inner_type, {})

@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from ._hints import is_optional
+from ._hints import bare, is_optional
 from ._lazy import LazyField, Pending
 
 # what a field hook raises on a value of the wrong shape; anything else is a bug
@@ -125,7 +125,7 @@ def _slot_setters(model: type[Any]) -> dict[str, Callable[[Any, Any], None]] | N
         if field.validator is not None or field.converter is not None or not field.init \
                 or (type(field.default) is _FACTORY and field.default.takes_self):
             return None
-        slot = _slot(model, field.name)
+        slot = _owner(model, field.name).__dict__[field.name]
         if type(slot) is LazyField:
             slot = slot.slot
         if type(slot) is not types.MemberDescriptorType:
@@ -137,10 +137,9 @@ def _slot_setters(model: type[Any]) -> dict[str, Callable[[Any, Any], None]] | N
 _FACTORY: type[Any] = type(attrs.Factory(list))  # attrs.Factory is typed as a function
 
 
-def _slot(model: type[Any], name: str) -> Any:
-    """What stands at ``name`` in the class that defines it: a slot, or its LazyField."""
-    return next((klass.__dict__[name] for klass in model.__mro__ if name in klass.__dict__),
-                None)
+def _owner(model: type[Any], name: str) -> type[Any]:
+    """The class of ``model``'s MRO that defines ``name`` (its slot, or its LazyField)."""
+    return next(klass for klass in model.__mro__ if name in klass.__dict__)
 
 
 def _later(model: type[Any], attribute: str, tp: Any, build_of: Build) -> type | None:
@@ -150,16 +149,16 @@ def _later(model: type[Any], attribute: str, tp: Any, build_of: Build) -> type |
     by slot (no validator): building it keeps what does not fit in its ``extra`` and
     fails only on its id, which is checked when the document is read. The slot gets its
     LazyField here, once."""
-    args = [arg for arg in typing.get_args(tp) if arg is not type(None)]
     kind = dict if is_optional(tp) else list if typing.get_origin(tp) is list else None
-    if kind is None or len(args) != 1 or not attrs.has(args[0]) \
-            or any(field.default is attrs.NOTHING for field in attrs.fields(args[0])) \
-            or _slot_setters(args[0]) is None:  # a validator could refuse it when read
+    inner = bare(tp) if kind is dict else (typing.get_args(tp) or (None,))[0]
+    if kind is None or not attrs.has(inner) \
+            or any(field.default is attrs.NOTHING for field in attrs.fields(inner)) \
+            or _slot_setters(inner) is None:  # a validator could refuse it when read
         return None
-    slot = _slot(model, attribute)
+    owner = _owner(model, attribute)
+    slot = owner.__dict__[attribute]
     if type(slot) is types.MemberDescriptorType:
-        owner = next(klass for klass in model.__mro__ if attribute in klass.__dict__)
-        setattr(owner, attribute, LazyField(slot, build_of(args[0] if kind is dict else tp)))
+        setattr(owner, attribute, LazyField(slot, build_of(inner if kind is dict else tp)))
         return kind
     return kind if type(slot) is LazyField else None
 
@@ -200,9 +199,7 @@ def _inline(value: str, index: int, tp: Any, hook: Any, required: bool) -> list[
     """The lines that turn ``value`` (the raw member, None when absent) into the field's
     value: the usual shape tested inline, anything else through the hook ``h<index>``.
     A required field that is absent (None) goes through the hook, which refuses it."""
-    inner = tp
-    if is_optional(tp):
-        (inner,) = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+    inner = bare(tp)
     call = f"h{index}({value}, t{index})"
     usual = {str: f"type({value}) is str_", int: f"type({value}) is int_",
              bool: f"{value} is True or {value} is False"}.get(inner)
