@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime
 import logging
+import math
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import invoicexpress_async as ix
-from invoicexpress_async.models import _convert
+from invoicexpress_async.models import _convert, _straight
 from invoicexpress_async.models._convert import structure_hook
 
 _structure_invoice = structure_hook(ix.Invoice)
@@ -41,6 +44,23 @@ def test_an_amount_keeps_the_digits_it_was_sent_with() -> None:
     read = [structure_invoice({"total": amount, "sum": amount}) for amount in sent]
     assert [str(inv.total) for inv in read] == [str(inv.sum) for inv in read] \
         == ["1.0", "1", "2", "2.0", "0.0", "-0.0", "0", "0.5"]
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_a_float_amount_reads_as_its_shortest_text(amount: float) -> None:
+    """A JSON number means the shortest text that reads back as its float (repr's):
+    the fast path writes it with orjson, and must agree digit for digit."""
+    _straight._FLOATS.clear()  # made now, not found in the cache
+    read = structure_invoice({"total": amount}).total
+    assert read.as_tuple() == Decimal(repr(amount)).as_tuple()
+
+
+@pytest.mark.parametrize("amount", [math.inf, -math.inf, math.nan])
+def test_a_float_amount_that_json_cannot_carry_is_refused(amount: float) -> None:
+    """``ix.from_dict`` with an infinite or NaN float is refused, as the text "inf"
+    always was (the fast path once made it Decimal("Infinity"))."""
+    with pytest.raises(ValueError, match="expected a finite number"):
+        ix.from_dict(ix.Invoice, {**DOC, "total": amount})
 
 
 def test_a_day_read_before_is_the_same_day() -> None:

@@ -11,6 +11,7 @@ to the converter's careful path (``_convert``), which keeps what it can.
 from __future__ import annotations
 
 import datetime
+import math
 import types
 import typing
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 import attrs
+import orjson
 
 from ._hints import bare, is_optional
 from ._lazy import LazyField, Pending
@@ -46,8 +48,9 @@ def straight_line(model: type[Any], plan: list[tuple[str, str, Any, Any, bool]],
                              "WRONG_SHAPE": WRONG_SHAPE, "dict_": dict, "list_": list,
                              "new": object.__new__,
                              "str_": str, "int_": int, "float_": float, "D": Decimal,
-                             "day": datetime.date, "repr_": repr, "len_": len,
-                             "floats": _FLOATS, "ints": _INTS, "days": _DAYS, "KEPT": _KEPT}
+                             "day": datetime.date, "dumps_": orjson.dumps, "len_": len,
+                             "floats": _FLOATS, "ints": _INTS, "days": _DAYS, "KEPT": _KEPT,
+                             "copysign_": math.copysign, "ZERO": Decimal("0.0")}
     name = f"structure_{model.__name__}"  # what profiles and tracebacks show
     lines = [f"def {name}(data, _=None):",
              "    if type(data) is not dict_:",
@@ -205,8 +208,16 @@ def _inline(value: str, index: int, tp: Any, hook: Any, required: bool) -> list[
              bool: f"{value} is True or {value} is False"}.get(inner)
     if inner is int:  # ids the API sends as digits ("146190") read inline too
         call = f"int_({value}) if type({value}) is str_ and {value}.isdigit() else {call}"
-    if inner is Decimal:  # JSON numbers: a float's repr is its shortest exact text
-        return [f"if type({value}) is float_:", *_memo(value, "floats", f"D(repr_({value}))"),
+    if inner is Decimal:
+        # A JSON number means the shortest text that reads back as its float: repr's,
+        # which orjson writes in a third of the time (the same digits: a property test
+        # holds them equal; a float JSON cannot carry, inf or nan, comes out ``null``,
+        # fails here and is refused by the careful path). +0.0 (a discount, an exempt
+        # line's tax) is never kept but shared: -0.0 is an equal key, and keeps its sign.
+        exact = f"D(dumps_({value}).decode())"
+        return [f"if type({value}) is float_:",
+                *_memo(value, "floats", f"{exact} if {value} or copysign_(1.0, {value}) < 0"
+                       " else ZERO", keep=value),
                 f"elif type({value}) is int_:", *_memo(value, "ints", f"D({value})"),
                 f"elif type({value}) is str_:",  # amounts some answers send as text
                 f"    {value} = D({value})",
@@ -230,20 +241,22 @@ def _inline(value: str, index: int, tp: Any, hook: Any, required: bool) -> list[
 # Amounts and days repeat (0, 23, a quantity of 1, a price list's prices; every invoice of
 # a day): each is made once, up to a bound (Decimals and dates are immutable, so they can
 # be shared). Floats and ints apart: 1.0 and 1 are equal keys but Decimal("1.0") and
-# Decimal("1") are not the same text; zeros are never kept (-0.0 is a key equal to 0.0).
+# Decimal("1") are not the same text; float zeros are never kept (-0.0 is a key equal to
+# 0.0).
 _FLOATS: dict[float, Decimal] = {}
 _INTS: dict[int, Decimal] = {}
 _DAYS: dict[str, datetime.date] = {}
 _KEPT = 8192
 
 
-def _memo(value: str, memo: str, make: str) -> list[str]:
-    """Lines (indented one level) that read ``value`` from ``memo``, or make it there."""
+def _memo(value: str, memo: str, make: str, keep: str | None = None) -> list[str]:
+    """Lines (indented one level) that read ``value`` from ``memo``, or make it there
+    (when ``keep`` holds)."""
     known = f"known_{value}"
     return [f"    {known} = {memo}.get({value})",
             f"    if {known} is None:",
             f"        {known} = {make}",
-            f"        if {value} and len_({memo}) < KEPT:",
+            f"        if {'' if keep is None else f'{keep} and '}len_({memo}) < KEPT:",
             f"            {memo}[{value}] = {known}",
             f"    {value} = {known}"]
 
