@@ -181,7 +181,9 @@ class Requester:
             oversized: DecodeError | None = None
             cancelled = False
             try:
-                await watch.attempt(request, attempt, started - queued)
+                told = watch.attempt(request, attempt, started - queued)
+                if told is not None:
+                    await told
                 status, reason, headers, raw = await self._send_once(request)
             except (aiohttp.ClientError, TimeoutError) as exc:
                 failure = self._transport_error(exc, method, self.display_url(request))
@@ -199,9 +201,11 @@ class Requester:
                 raise asyncio.CancelledError
             if oversized is not None:
                 raise oversized
-            await watch.answered(request, attempt, status or None, headers if status else {},
-                                 None if failure is None else type(failure[1]).__name__,
-                                 self._clock() - started)
+            told = watch.answered(request, attempt, status or None, headers if status else {},
+                                  None if failure is None else type(failure[1]).__name__,
+                                  self._clock() - started)
+            if told is not None:
+                await told
             if failure is not None:
                 kind, error = failure
                 self._log(request, kind.value, started, attempt)
@@ -296,19 +300,15 @@ class Requester:
                                            ("api_key", self._api_key.reveal())],
                                    data=data, headers=headers, proxy=self._pool.proxy,
                                    timeout=self._timeout, allow_redirects=False) as response:
-            raw = await self._read(response, request)
+            try:  # at most max_response_bytes, *after* decompression
+                raw = await read_body(response, self._max_response_bytes)
+            except TooLarge:
+                raise self._too_large(request) from None
+            except BadEncoding as exc:
+                url = self.display_url(request)
+                raise DecodeError(f"the answer to {request.method} {url}: {exc}",
+                                  method=request.method, url=url) from None
             return response.status, response.reason or "", response.headers, raw
-
-    async def _read(self, response: aiohttp.ClientResponse, request: Request) -> bytes:
-        """The body, at most ``max_response_bytes`` of it *after* decompression."""
-        try:
-            return await read_body(response, self._max_response_bytes)
-        except TooLarge:
-            raise self._too_large(request) from None
-        except BadEncoding as exc:
-            url = self.display_url(request)
-            raise DecodeError(f"the answer to {request.method} {url}: {exc}",
-                              method=request.method, url=url) from None
 
     def _too_large(self, request: Request) -> DecodeError:
         url = self.display_url(request)
