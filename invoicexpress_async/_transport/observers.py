@@ -8,13 +8,12 @@ the end. A new kind of observer (a metrics library, an audit trail) is one class
 not another branch in the loop.
 
 Watches are called in the loop's task, in order; ``attempt`` and ``answered`` may
-return an awaitable (an ``async`` user hook), which the loop awaits before the next
-watch is told.
+return an awaitable (an ``async`` user hook), which the loop awaits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .hooks import RequestInfo, ResponseInfo, tell
@@ -72,15 +71,19 @@ class Watches(Watch):
         for watch in self._all:
             watch.queued(change)
 
-    def attempt(self, request: Request, attempt: int,
-                waited: float) -> Awaitable[None] | None:
-        return _in_turn(self._all, lambda watch: watch.attempt(request, attempt, waited))
+    async def attempt(self, request: Request, attempt: int, waited: float) -> None:
+        for watch in self._all:
+            pending = watch.attempt(request, attempt, waited)
+            if pending is not None:
+                await pending
 
-    def answered(self, request: Request, attempt: int, status: int | None,
-                 headers: Mapping[str, str], error: str | None,
-                 elapsed: float) -> Awaitable[None] | None:
-        return _in_turn(self._all, lambda watch: watch.answered(
-            request, attempt, status, headers, error, elapsed))
+    async def answered(self, request: Request, attempt: int, status: int | None,
+                       headers: Mapping[str, str], error: str | None,
+                       elapsed: float) -> None:
+        for watch in self._all:
+            pending = watch.answered(request, attempt, status, headers, error, elapsed)
+            if pending is not None:
+                await pending
 
     def counted(self, event: str) -> None:
         for watch in self._all:
@@ -89,27 +92,6 @@ class Watches(Watch):
     def ended(self, error: BaseException | None) -> None:
         for watch in self._all:
             watch.ended(error)
-
-
-def _in_turn(watches: list[Watch],
-             tell: Callable[[Watch], Awaitable[None] | None]) -> Awaitable[None] | None:
-    """Tell each watch in turn. None when no watch had anything to await (the usual
-    case: no coroutine is made per request for nothing); otherwise what awaits that
-    and tells the rest, each after the one before it is done."""
-    for index, watch in enumerate(watches):
-        pending = tell(watch)
-        if pending is not None:
-            return _then_the_rest(pending, watches[index + 1:], tell)
-    return None
-
-
-async def _then_the_rest(pending: Awaitable[None], watches: list[Watch],
-                         tell: Callable[[Watch], Awaitable[None] | None]) -> None:
-    await pending
-    for watch in watches:
-        later = tell(watch)
-        if later is not None:
-            await later
 
 
 def watch_all(observers: tuple[Observer, ...], request: Request) -> Watches:

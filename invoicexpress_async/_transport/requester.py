@@ -185,9 +185,7 @@ class Requester:
             oversized: DecodeError | None = None
             cancelled = False
             try:
-                told = watch.attempt(request, attempt, started - queued)
-                if told is not None:
-                    await told
+                await watch.attempt(request, attempt, started - queued)
                 status, reason, headers, raw = await self._send_once(request)
             except (aiohttp.ClientError, TimeoutError) as exc:
                 failure = self._transport_error(exc, method, self.display_url(request))
@@ -205,11 +203,9 @@ class Requester:
                 raise asyncio.CancelledError
             if oversized is not None:
                 raise oversized
-            told = watch.answered(request, attempt, status or None, headers if status else {},
-                                  None if failure is None else type(failure[1]).__name__,
-                                  self._clock() - started)
-            if told is not None:
-                await told
+            await watch.answered(request, attempt, status or None, headers if status else {},
+                                 None if failure is None else type(failure[1]).__name__,
+                                 self._clock() - started)
             if failure is not None:
                 kind, error = failure
                 self._log(request, kind.value, started, attempt)
@@ -304,15 +300,19 @@ class Requester:
                                            ("api_key", self._api_key.reveal())],
                                    data=data, headers=headers, proxy=self._pool.proxy,
                                    timeout=self._timeout, allow_redirects=False) as response:
-            try:  # at most max_response_bytes, *after* decompression
-                raw = await read_body(response, self._max_response_bytes)
-            except TooLarge:
-                raise self._too_large(request) from None
-            except BadEncoding as exc:
-                url = self.display_url(request)
-                raise DecodeError(f"the answer to {request.method} {url}: {exc}",
-                                  method=request.method, url=url) from None
+            raw = await self._read(response, request)
             return response.status, response.reason or "", response.headers, raw
+
+    async def _read(self, response: aiohttp.ClientResponse, request: Request) -> bytes:
+        """The body, at most ``max_response_bytes`` of it *after* decompression."""
+        try:
+            return await read_body(response, self._max_response_bytes)
+        except TooLarge:
+            raise self._too_large(request) from None
+        except BadEncoding as exc:
+            url = self.display_url(request)
+            raise DecodeError(f"the answer to {request.method} {url}: {exc}",
+                              method=request.method, url=url) from None
 
     def _too_large(self, request: Request) -> DecodeError:
         url = self.display_url(request)
