@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from urllib.parse import urlencode
 
 import aiohttp
+import attrs
 import orjson
 import yarl
 from multidict import CIMultiDict, CIMultiDictProxy
@@ -55,41 +56,35 @@ DEFAULT_USER_AGENT = (f"invoicexpress-async/{__version__} Python/{platform.pytho
                       f" aiohttp/{aiohttp.__version__}")
 
 
+def _safe_method(request: Request) -> bool:
+    return request.method in SAFE_METHODS
+
+
+@attrs.frozen(slots=True)
 class Request:
     """What a resource asks the transport to do; no aiohttp types in sight.
 
     ``idempotent`` says whether sending it twice does no harm; it defaults to
     True only for GET/HEAD/OPTIONS. Operations set it from what they do.
     ``template`` is the path with its placeholders (``/invoices/{id}.json``).
-    A plain class: one is made for every request and every page.
     """
 
-    __slots__ = ("idempotent", "json", "method", "path", "query", "template")
-
-    def __init__(self, method: str, path: str, query: Sequence[tuple[str, str]] = (),
-                 json: Any = None, *, idempotent: bool | None = None,
-                 template: str | None = None) -> None:
-        self.method = method
-        self.path = path
-        self.query = query
-        self.json = json
-        self.idempotent = method in SAFE_METHODS if idempotent is None else idempotent
-        self.template = template  # the path before ids were filled in, for telemetry
-
-    def __repr__(self) -> str:
-        return f"Request({self.method} {self.template or self.path})"
+    method: str
+    path: str
+    query: Sequence[tuple[str, str]] = ()
+    json: Any = None
+    idempotent: bool = attrs.field(default=attrs.Factory(_safe_method, takes_self=True))
+    template: str | None = None  # the path before ids were filled in, for telemetry
 
 
+@attrs.frozen(slots=True)
 class Response:
     """A 2xx answer: its status (200, 201, 202, 204...), headers and decoded JSON body
     (None when the body is empty)."""
 
-    __slots__ = ("body", "headers", "status")
-
-    def __init__(self, status: int, headers: Mapping[str, str], body: Any) -> None:
-        self.status = status
-        self.headers = headers
-        self.body = body
+    status: int
+    headers: Mapping[str, str]
+    body: Any
 
 
 class DownloadSink(Protocol):
