@@ -140,12 +140,15 @@ def per_core(server: Server) -> list[Figure]:
                " stream: 11.4 µs before; filled slot by slot instead of a 28-field keyword"
                " call, days parsed once, amounts and the lines' check inline -> 9.0 µs;"
                " the embedded client built on first read, ids sent as digits and flags"
-               " inline -> 7.3 µs. Tried and left out: a memo of embedded clients by"
-               " their JSON (-0.3 µs when clients repeat, a loss when they do not), one"
-               " parse call per page (no change). The largest cost left: five amounts,"
-               " ~0.35 µs each for the float's shortest text and its Decimal. Full runs"
-               " at the final code measured 144 and 129 (one before the last commits,"
-               " 140): the figure sits on its target, and this machine moves it ±10%"),
+               " inline -> 7.3 µs; each float amount's text written by orjson (repr's"
+               " digits in a third of the time) and 0.0 shared -> ~6.7 µs. Tried and"
+               " left out: a memo of embedded clients by their JSON (-0.3 µs when"
+               " clients repeat, a loss when they do not), one parse call per page (no"
+               " change), amounts made on first read (stream -2.5 µs, but reading every"
+               " field of an invoice +19 µs). What is left: 28 slot stores (~1.5 µs),"
+               " five amounts (~0.5 µs each), the check for keys not modelled (~0.4 µs)."
+               " Full runs before the amounts change measured 129-144: this machine"
+               " moves the figure ±10%"),
     ]
 
 
@@ -178,14 +181,17 @@ def raw(server: Server) -> Figure:
                   ratio <= 1.1,
                   "the export fsyncs its 37 MB before the rename (kept, with the lock and"
                   " the exclusive create); the loop that does too shows what that costs"
-                  " here (~20 ms, mostly waiting on the disk; a background fdatasync every"
-                  " 8 MB took it off the end but the run was no shorter). The rest is the"
-                  " request path: ~35 µs a page over the dicts loop, spread over some forty"
-                  " frames (limiter, observers, retry decision, paginator), none over ~2 µs"
-                  " (cProfile diff); the telemetry check was the one big cost (~2 µs a"
-                  " request, now one attribute check). Without aiohttp's per-chunk read"
-                  " timeout: no measurable change. Wall ratios of full runs move between"
-                  " 1.17x and 1.25x")
+                  " here (~20 ms, mostly the disk's work). Starting the kernel's writeback"
+                  " every 4 MB as the pages are written (posix_fadvise, like PostgreSQL's"
+                  " *_flush_after) cut the final fsync to ~3 ms, but the loop slowed by as"
+                  " much; a background fdatasync did the same: both left out. The rest is"
+                  " the request path: ~30 µs a page over the dicts loop here, ~15 µs with"
+                  " aiohttp replaced by an instant fake (attempt loop ~6, paginator ~8.5),"
+                  " spread over some forty frames, none over ~2 µs (cProfile, py-spy);"
+                  " the trims tried (no coroutine for watches with nothing to await,"
+                  " plain Request/Response classes) measured no change: left out."
+                  " aiohttp's own settings (our session, timeouts, headers) cost nothing"
+                  " measurable. Wall ratios of full runs move between 1.17x and 1.25x")
 
 
 def run() -> list[Figure]:
