@@ -8,7 +8,8 @@ the end. A new kind of observer (a metrics library, an audit trail) is one class
 not another branch in the loop.
 
 Watches are called in the loop's task, in order; ``attempt`` and ``answered`` may
-return an awaitable (an ``async`` user hook), which the loop awaits.
+return an awaitable (an ``async`` user hook), which the loop awaits (before the next
+watch is told).
 """
 
 from __future__ import annotations
@@ -71,17 +72,17 @@ class Watches(Watch):
         for watch in self._all:
             watch.queued(change)
 
-    async def attempt(self, request: Request, attempt: int, waited: float) -> None:
-        for watch in self._all:
-            pending = watch.attempt(request, attempt, waited)
-            if pending is not None:
-                await pending
+    def attempt(self, request: Request, attempt: int, waited: float) -> Awaitable[None]:
+        return self._in_turn("attempt", request, attempt, waited)
 
-    async def answered(self, request: Request, attempt: int, status: int | None,
-                       headers: Mapping[str, str], error: str | None,
-                       elapsed: float) -> None:
+    def answered(self, request: Request, attempt: int, status: int | None,
+                 headers: Mapping[str, str], error: str | None,
+                 elapsed: float) -> Awaitable[None]:
+        return self._in_turn("answered", request, attempt, status, headers, error, elapsed)
+
+    async def _in_turn(self, event: str, *arguments: Any) -> None:
         for watch in self._all:
-            pending = watch.answered(request, attempt, status, headers, error, elapsed)
+            pending = getattr(watch, event)(*arguments)
             if pending is not None:
                 await pending
 
@@ -94,14 +95,16 @@ class Watches(Watch):
             watch.ended(error)
 
 
-def watch_all(observers: tuple[Observer, ...], request: Request) -> Watches:
-    """The watches ``observers`` keep over ``request``."""
+def watch_all(observers: tuple[Observer, ...], request: Request) -> Watch:
+    """The watches ``observers`` keep over ``request``: the only one itself when one
+    watches (the usual case: the counters, whose events are plain calls), else all of
+    them in turn."""
     found = []
     for observer in observers:
         watch = observer.start(request)
         if watch is not None:
             found.append(watch)
-    return Watches(found)
+    return found[0] if len(found) == 1 else Watches(found)
 
 
 class Counters(Watch):

@@ -38,7 +38,7 @@ from .answers import ANSWERS, note_answer
 from .bounded import ACCEPT_ENCODING, BadEncoding, TooLarge, body_chunks, read_body
 from .closing import Closed, CloseSignal, until_closed
 from .error_body import code_of, parse_error_body, truncated
-from .observers import Counters, Hooks, Observer, Telemetry, Watches, watch_all
+from .observers import Counters, Hooks, Observer, Telemetry, Watch, watch_all
 from .pool import SessionPool, wire_method
 from .ratelimit import AccountLimiter, Clock, Sleep
 from .redact import MASK, Scrubber, Secret
@@ -147,7 +147,7 @@ class Requester:
         watch.ended(None)
         return response
 
-    async def _send(self, request: Request, watch: Watches) -> Response:
+    async def _send(self, request: Request, watch: Watch) -> Response:
         """Every error leaves from this frame, outside any ``except`` block: its traceback
         and context hold no aiohttp frame, whose locals carry the key-bearing URL
         (what ``capture_locals`` tracebacks and error trackers would show)."""
@@ -180,7 +180,9 @@ class Requester:
             oversized: DecodeError | None = None
             cancelled = False
             try:
-                await watch.attempt(request, attempt, started - queued)
+                told = watch.attempt(request, attempt, started - queued)
+                if told is not None:
+                    await told
                 status, reason, headers, raw = await self._send_once(request)
             except (aiohttp.ClientError, TimeoutError) as exc:
                 failure = self._transport_error(exc, method, self.display_url(request))
@@ -198,9 +200,11 @@ class Requester:
                 raise asyncio.CancelledError
             if oversized is not None:
                 raise oversized
-            await watch.answered(request, attempt, status or None, headers if status else {},
-                                 None if failure is None else type(failure[1]).__name__,
-                                 self._clock() - started)
+            told = watch.answered(request, attempt, status or None, headers if status else {},
+                                  None if failure is None else type(failure[1]).__name__,
+                                  self._clock() - started)
+            if told is not None:
+                await told
             if failure is not None:
                 kind, error = failure
                 self._log(request, kind.value, started, attempt)
