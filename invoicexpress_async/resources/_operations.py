@@ -45,8 +45,7 @@ class Operation(Generic[R]):
 
     def request(self, *, query: Query | None = None, body: Any = None,
                 **parts: object) -> Request:
-        path = self.path.format(**parts) if parts or "{" in self.path else self.path
-        return Request(self.method, path, tuple(query or ()), body,
+        return Request(self.method, self.path.format(**parts), tuple(query or ()), body,
                        idempotent=self.idempotent, template=self.path)
 
     def body(self, model: Any = None, *, fields: Mapping[str, Any] | None = None,
